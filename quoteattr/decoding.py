@@ -1,0 +1,97 @@
+"""From tagger probabilities to quotes: snap to quotation marks, then link to a speaker mention.
+
+Quote detection keeps a pair of quotation marks when the tagger reads its
+inside as attributed Content; that is how titles, scare quotes and stray
+marks are rejected. Linking here is the nearest-mention rule over the
+tagger's Source spans (same paragraph, closest to the quote's Content span,
+else the speaker of a quote continued from the previous paragraph).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .marks import MarkPair, find_mark_pairs, outer_pairs
+from .tagging import RoleSpan, TokenizedDocument, decode_spans, role_probability
+from .types import Quote, Span
+
+
+@dataclass(frozen=True)
+class LinkedQuote:
+    """A detected quote with its Content span, cue and Source mention (any may be missing)."""
+
+    pair: MarkPair
+    score: float
+    mention: Optional[RoleSpan]
+    cue: Optional[RoleSpan]
+
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, max(a0, b0) - min(a1, b1))
+
+
+def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> list[tuple[MarkPair, float]]:
+    """Outer quotation-mark pairs whose inside the tagger reads as Content."""
+    kept = []
+    for pair in outer_pairs(find_mark_pairs(text)):
+        score = role_probability(doc, probs, "CONTENT", pair.start, pair.end)
+        if score >= threshold:
+            kept.append((pair, score))
+    return kept
+
+
+def link_quotes(text: str, quotes: Sequence[tuple[MarkPair, float]], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
+    """Attach to each quote the nearest Source mention and Cue around its Content span."""
+    contents = [s for s in spans if s.role == "CONTENT"]
+    sources = [s for s in spans if s.role == "SOURCE"]
+    cues = [s for s in spans if s.role == "CUE"]
+    linked: list[LinkedQuote] = []
+    previous: Optional[LinkedQuote] = None
+    for pair, score in quotes:
+        region = (pair.start, pair.end)
+        overlapping = [c for c in contents if min(c.end, pair.end) > max(c.start, pair.start)]
+        if overlapping:
+            region = (min(c.start for c in overlapping + [RoleSpan("", pair.start, pair.end, 0)]),
+                      max(c.end for c in overlapping + [RoleSpan("", pair.start, pair.end, 0)]))
+        p0, p1 = _paragraph_bounds(text, pair.start)
+        candidates = [s for s in sources if p0 <= s.start < p1 and not (pair.start <= s.start < pair.end)]
+        mention = min(candidates, key=lambda s: (_gap(s.start, s.end, *region), -s.score), default=None)
+        cue_candidates = [c for c in cues if p0 <= c.start < p1 and not (pair.start <= c.start < pair.end)]
+        anchor = (mention.start, mention.end) if mention else region
+        cue = min(cue_candidates, key=lambda c: (_gap(c.start, c.end, *anchor) + _gap(c.start, c.end, *region)), default=None)
+        if mention is None and previous is not None and previous.pair.group == pair.group:
+            mention, cue = previous.mention, previous.cue
+        if mention is None and previous is not None and previous.pair.close is None:
+            mention, cue = previous.mention, previous.cue
+        item = LinkedQuote(pair, score, mention, cue)
+        linked.append(item)
+        previous = item
+    return linked
+
+
+def to_quotes(text: str, linked: Sequence[LinkedQuote], speaker_of: Optional[dict] = None) -> tuple[Quote, ...]:
+    """Result objects; ``speaker_of`` maps a mention's (start, end) to its canonical name."""
+    out = []
+    for item in linked:
+        mention = Span.from_text(text, item.mention.start, item.mention.end) if item.mention else None
+        cue = Span.from_text(text, item.cue.start, item.cue.end) if item.cue else None
+        speaker = None
+        if mention is not None:
+            speaker = (speaker_of or {}).get((mention.start, mention.end), mention.text)
+        out.append(Quote(item.pair.start, item.pair.end, text[item.pair.start : item.pair.end], speaker, mention, cue, round(item.score, 4)))
+    return tuple(out)
+
+
+def decode_document(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> tuple[list[RoleSpan], list[LinkedQuote]]:
+    """Role spans and linked quotes of one document."""
+    spans = decode_spans(doc, probs)
+    return spans, link_quotes(text, detect_quotes(text, doc, probs, threshold), spans)

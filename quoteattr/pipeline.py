@@ -1,0 +1,70 @@
+"""``QuoteAttributor``: the one-call API from raw article text to quotes and speakers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+
+from .decoding import decode_document, to_quotes
+from .inference import predict_probs
+from .modeling import TaggerSettings, load_tagger
+from .speakers import resolve_speakers
+from .tagging import tokenize_document
+from .types import DocumentResult
+
+Record = Union[str, Mapping[str, Any]]
+
+
+class QuoteAttributor:
+    """Tag, detect, link and resolve quotes with a quoteattr model.
+
+    >>> qa = QuoteAttributor.from_pretrained()          # the shipped model
+    >>> result = qa.attribute('"We agree," the minister said.')
+    """
+
+    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings, batch_size: int = 32) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_pretrained(cls, path: Optional[Union[str, Path]] = None, batch_size: int = 32) -> "QuoteAttributor":
+        """Load a model folder; with no path, the default model shipped inside the package."""
+        model, tokenizer, settings = load_tagger(path)
+        return cls(model, tokenizer, settings, batch_size)
+
+    def attribute(self, text: str, doc_id: Optional[str] = None) -> DocumentResult:
+        """Quotes of one article; offsets index ``text`` exactly as given."""
+        return next(iter(self.attribute_many([{"id": doc_id or "", "text": text}])))
+
+    def attribute_many(self, items: Iterable[Record], batch_size: Optional[int] = None, docs_per_chunk: int = 64) -> Iterator[DocumentResult]:
+        """Stream results for many articles, batching windows across documents.
+
+        ``items`` are strings (doc_id is their index) or ``{"id", "text"}``
+        mappings. Documents are processed ``docs_per_chunk`` at a time so a
+        large corpus never sits in memory at once.
+        """
+        chunk: list[tuple[str, str]] = []
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                chunk.append((str(index), item))
+            else:
+                text = item.get("text")
+                if not isinstance(text, str):
+                    raise ValueError(f"record {index}: 'text' must be a string")
+                chunk.append((str(item.get("id", item.get("doc_id", index))), text))
+            if len(chunk) >= docs_per_chunk:
+                yield from self._run(chunk, batch_size or self.batch_size)
+                chunk = []
+        if chunk:
+            yield from self._run(chunk, batch_size or self.batch_size)
+
+    def _run(self, chunk: list[tuple[str, str]], batch_size: int) -> Iterator[DocumentResult]:
+        s = self.settings
+        tdocs = [tokenize_document(text, self.tokenizer) for _, text in chunk]
+        probs = predict_probs(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size)
+        for (doc_id, text), tdoc, p in zip(chunk, tdocs, probs):
+            spans, linked = decode_document(text, tdoc, p, s.quote_threshold)
+            speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
+            yield DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)

@@ -1,0 +1,205 @@
+"""Character spans <-> token labels, overlapping windows and the casing signal.
+
+The tagger reads whole articles through overlapping windows so nothing is
+truncated away. Labels are BIO over Source, Cue and Content, put on each
+word's first subword (other subwords get -100, as in transformers'
+run_ner.py). The backbone is uncased, so each token's capitalisation pattern
+is passed as its ``token_type_id`` (an embedding the model learns), giving
+back the signal that distinguishes names from common words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+ROLES = ("SOURCE", "CUE", "CONTENT")
+LABELS = ("O",) + tuple(f"{p}-{r}" for r in ROLES for p in ("B", "I"))
+BRAT_ROLE = {"Source": "SOURCE", "Cue": "CUE", "Content": "CONTENT"}
+IGNORE = -100
+
+# Casing classes carried as token_type_ids.
+CASE_OTHER, CASE_TITLE, CASE_UPPER, CASE_MIXED = 0, 1, 2, 3
+NUM_CASING_TYPES = 4
+
+
+def casing_class(piece: str) -> int:
+    """Capitalisation pattern of a token's original characters."""
+    letters = [c for c in piece if c.isalpha()]
+    if not letters or not any(c.isupper() for c in letters):
+        return CASE_OTHER
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return CASE_UPPER
+    if letters[0].isupper() and not any(c.isupper() for c in letters[1:]):
+        return CASE_TITLE
+    return CASE_MIXED
+
+
+@dataclass
+class TokenizedDocument:
+    """A whole document tokenized once, without special tokens."""
+
+    input_ids: np.ndarray  # (n,)
+    offsets: np.ndarray  # (n, 2) character offsets into the original text
+    word_starts: np.ndarray  # (n,) bool: first subword of a word
+    casing: np.ndarray  # (n,) casing class per token
+
+
+def tokenize_document(text: str, tokenizer) -> TokenizedDocument:
+    """Tokenize ``text`` with offsets; needs a fast tokenizer."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    ids = np.asarray(enc["input_ids"], dtype=np.int64)
+    offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+    word_ids = enc.word_ids()
+    starts = np.ones(len(ids), dtype=bool)
+    for i in range(1, len(word_ids)):
+        starts[i] = word_ids[i] is None or word_ids[i] != word_ids[i - 1]
+    casing = np.fromiter((casing_class(text[a:b]) for a, b in offsets), dtype=np.int64, count=len(ids))
+    return TokenizedDocument(ids, offsets, starts, casing)
+
+
+def token_labels(doc: TokenizedDocument, spans: Sequence[tuple[str, int, int]]) -> np.ndarray:
+    """BIO label ids for each token from ``(brat role, start, end)`` character spans.
+
+    A word takes the role of the span covering its first character; the first
+    word of each span is B-, later ones I-; non-initial subwords are ignored.
+    """
+    label_index = {name: i for i, name in enumerate(LABELS)}
+    n = len(doc.input_ids)
+    labels = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return labels
+    end_char = int(doc.offsets[:, 1].max()) + 1
+    owner = np.full(end_char, -1, dtype=np.int64)
+    roles: list[str] = []
+    for k, (role, start, end) in enumerate(spans):
+        if role not in BRAT_ROLE:
+            continue
+        owner[max(0, start) : min(end, end_char)] = len(roles)
+        roles.append(BRAT_ROLE[role])
+    span_of = owner[np.minimum(doc.offsets[:, 0], end_char - 1)]
+    prev_span = -1
+    for i in range(n):
+        if not doc.word_starts[i]:
+            labels[i] = IGNORE
+            continue
+        s = int(span_of[i])
+        if s < 0:
+            labels[i] = 0
+        else:
+            prefix = "I" if s == prev_span else "B"
+            labels[i] = label_index[f"{prefix}-{roles[s]}"]
+        prev_span = s
+    return labels
+
+
+@dataclass
+class Window:
+    """One model input: doc tokens ``[start, end)`` wrapped in [CLS] ... [SEP]."""
+
+    doc_index: int
+    start: int
+    end: int
+    input_ids: np.ndarray
+    token_type_ids: np.ndarray
+    labels: Optional[np.ndarray] = None
+
+
+def make_windows(
+    doc: TokenizedDocument,
+    doc_index: int,
+    cls_id: int,
+    sep_id: int,
+    max_length: int,
+    stride: int,
+    use_casing: bool,
+    labels: Optional[np.ndarray] = None,
+) -> list[Window]:
+    """Cover every token with windows of ``max_length`` that overlap by ``stride`` tokens."""
+    body = max_length - 2
+    if body <= stride:
+        raise ValueError(f"max_length {max_length} leaves no room beyond the stride {stride}")
+    n = len(doc.input_ids)
+    windows = []
+    start = 0
+    while True:
+        end = min(n, start + body)
+        ids = np.concatenate(([cls_id], doc.input_ids[start:end], [sep_id]))
+        types = np.zeros_like(ids)
+        if use_casing:
+            types[1:-1] = doc.casing[start:end]
+        lab = None
+        if labels is not None:
+            lab = np.concatenate(([IGNORE], labels[start:end], [IGNORE]))
+        windows.append(Window(doc_index, start, end, ids, types, lab))
+        if end >= n:
+            break
+        start = end - stride
+    return windows
+
+
+def merge_window_probs(n_tokens: int, windows: Sequence[Window], probs: Sequence[np.ndarray]) -> np.ndarray:
+    """Per-token label probabilities of one document, each token taken from
+    the window where it has the most context on both sides."""
+    out = np.zeros((n_tokens, len(LABELS)), dtype=np.float32)
+    best = np.full(n_tokens, -1, dtype=np.int64)
+    for w, p in zip(windows, probs):
+        idx = np.arange(w.start, w.end)
+        context = np.minimum(idx - w.start, w.end - 1 - idx)
+        better = context > best[idx]
+        out[idx[better]] = p[1 : 1 + (w.end - w.start)][better]
+        best[idx[better]] = context[better]
+    return out
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    """A decoded Source/Cue/Content span with its mean word probability."""
+
+    role: str
+    start: int
+    end: int
+    score: float
+
+
+def decode_spans(doc: TokenizedDocument, probs: np.ndarray) -> list[RoleSpan]:
+    """BIO decoding over words (first subwords); an I- after another role starts a span."""
+    words = np.flatnonzero(doc.word_starts)
+    if len(words) == 0:
+        return []
+    # A word ends where the next word's first subword begins.
+    word_end_token = np.append(words[1:], len(doc.input_ids)) - 1
+    pred = probs[words].argmax(axis=1)
+    spans: list[RoleSpan] = []
+    current: Optional[list] = None  # [role, start, end, [scores]]
+    for k, w in enumerate(words):
+        label = LABELS[int(pred[k])]
+        start, end = int(doc.offsets[w, 0]), int(doc.offsets[word_end_token[k], 1])
+        if label == "O":
+            if current:
+                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+            current = None
+            continue
+        prefix, role = label.split("-", 1)
+        score = float(probs[w, int(pred[k])])
+        if current is not None and prefix == "I" and current[0] == role:
+            current[2] = end
+            current[3].append(score)
+        else:
+            if current:
+                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+            current = [role, start, end, [score]]
+    if current:
+        spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+    return spans
+
+
+def role_probability(doc: TokenizedDocument, probs: np.ndarray, role: str, start: int, end: int) -> float:
+    """Mean probability that the words starting inside ``[start, end)`` have ``role``."""
+    cols = [LABELS.index(f"B-{role}"), LABELS.index(f"I-{role}")]
+    words = np.flatnonzero(doc.word_starts & (doc.offsets[:, 0] >= start) & (doc.offsets[:, 0] < end))
+    if len(words) == 0:
+        return 0.0
+    return float(probs[np.ix_(words, cols)].sum(axis=1).mean())

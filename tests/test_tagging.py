@@ -1,0 +1,70 @@
+"""Span/label alignment, windows that never truncate, and window merging."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quoteattr.tagging import (
+    CASE_MIXED, CASE_OTHER, CASE_TITLE, CASE_UPPER, IGNORE, LABELS, casing_class, decode_spans, make_windows,
+    merge_window_probs, token_labels, tokenize_document,
+)
+
+from .conftest import tiny_tokenizer
+
+
+def test_casing_classes():
+    assert [casing_class(s) for s in ["said", "Smith", "NATO", "McDonald", "2024", "I"]] == [
+        CASE_OTHER, CASE_TITLE, CASE_UPPER, CASE_MIXED, CASE_OTHER, CASE_TITLE]
+
+
+def test_labels_follow_character_spans():
+    text = '"We will win," Maria Lopez said.'
+    tok = tiny_tokenizer([text])
+    doc = tokenize_document(text, tok)
+    spans = [("Content", 1, 13), ("Source", 15, 26), ("Cue", 27, 31)]
+    labels = token_labels(doc, spans)
+    words = [(text[a:b], LABELS[l] if l != IGNORE else None) for (a, b), l in zip(doc.offsets, labels)]
+    assert words == [('"', "O"), ("We", "B-CONTENT"), ("will", "I-CONTENT"), ("win", "I-CONTENT"), (",", "I-CONTENT"),
+                     ('"', "O"), ("Maria", "B-SOURCE"), ("Lopez", "I-SOURCE"), ("said", "B-CUE"), (".", "O")]
+
+
+def test_subwords_after_the_first_are_ignored():
+    text = "Abdollahian spoke"
+    tok = tiny_tokenizer(["spoke"] + list("abdollahian"))  # no whole-word entry: the name splits into pieces
+    doc = tokenize_document(text, tok)
+    labels = token_labels(doc, [("Source", 0, 11)])
+    assert labels[0] == LABELS.index("B-SOURCE")
+    assert (labels[1:-1] == IGNORE).all() and labels[-1] == 0
+
+
+def test_windows_cover_every_token_and_merge_by_context():
+    text = " ".join(f"w{i}" for i in range(100))
+    tok = tiny_tokenizer([text])
+    doc = tokenize_document(text, tok)
+    windows = make_windows(doc, 0, tok.cls_token_id, tok.sep_token_id, max_length=20, stride=6, use_casing=True)
+    covered = np.zeros(len(doc.input_ids), dtype=bool)
+    for w in windows:
+        assert len(w.input_ids) <= 20 and w.input_ids[0] == tok.cls_token_id and w.input_ids[-1] == tok.sep_token_id
+        covered[w.start:w.end] = True
+    assert covered.all()
+    # Each window votes its own index; a token must take the window where it is most central.
+    probs = []
+    for k, w in enumerate(windows):
+        p = np.zeros((len(w.input_ids), len(LABELS)), dtype=np.float32)
+        p[:, k % len(LABELS)] = 1
+        probs.append(p)
+    merged = merge_window_probs(len(doc.input_ids), windows, probs)
+    assert merged.sum(axis=1).min() == 1.0
+    middle = (windows[1].start + windows[1].end) // 2
+    assert merged[middle].argmax() == 1 % len(LABELS)
+
+
+def test_decode_spans_from_probabilities():
+    text = "Maria Lopez said it"
+    tok = tiny_tokenizer([text])
+    doc = tokenize_document(text, tok)
+    probs = np.zeros((len(doc.input_ids), len(LABELS)), dtype=np.float32)
+    for i, label in enumerate(["B-SOURCE", "I-SOURCE", "B-CUE", "O"]):
+        probs[i, LABELS.index(label)] = 1.0
+    spans = decode_spans(doc, probs)
+    assert [(s.role, text[s.start:s.end]) for s in spans] == [("SOURCE", "Maria Lopez"), ("CUE", "said")]
