@@ -7,16 +7,28 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+import json
+
 from .baseline import mark_pair_quotes
 from .evaluation import PredictionError, evaluate, format_report, load_predictions, write_report
 from .gold import GoldError, load_gold, load_speakers
+from .modeling import ModelError
 from .types import DocumentResult
 
 
-def _predict_with_model(model_dir: Optional[str], gold_docs: list) -> dict[str, DocumentResult]:
-    from .pipeline import QuoteAttributor  # imports torch: only when a model is asked for
+def _load_attributor(model_dir: Optional[str], batch_size: int = 32):
+    """Load a model for a command; imports torch only when a model is asked for."""
+    from transformers.utils import logging as hf_logging
 
-    attributor = QuoteAttributor.from_pretrained(model_dir)
+    from .pipeline import QuoteAttributor
+
+    # The command line shows its own progress; transformers' weight-loading bars are noise here.
+    hf_logging.disable_progress_bar()
+    return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size)
+
+
+def _predict_with_model(model_dir: Optional[str], gold_docs: list) -> dict[str, DocumentResult]:
+    attributor = _load_attributor(model_dir)
     results = attributor.attribute_many([{"id": d.doc_id, "text": d.text} for d in gold_docs])
     return {r.doc_id: r for r in results}
 
@@ -38,6 +50,90 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _done_ids(path: Path) -> set[str]:
+    """doc_ids already written to a JSONL output (for --resume); a torn last line is ignored."""
+    done: set[str] = set()
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                done.add(str(json.loads(line)["doc_id"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+    return done
+
+
+def _show(result: DocumentResult) -> None:
+    for q in result.quotes:
+        snippet = q.text if len(q.text) <= 90 else q.text[:87] + "..."
+        print(f"{result.doc_id}\t{q.speaker or '(unknown)'}\t\u201c{snippet}\u201d")
+
+
+def _cmd_attribute(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from .inputs import Article, read_inputs
+    from .outputs import atomic_write, to_csv, to_html
+    out = Path(args.output) if args.output else None
+    fmt = args.format or (out.suffix.lstrip(".").lower() if out and out.suffix.lstrip(".").lower() in ("jsonl", "csv", "html") else "jsonl")
+    if out is None and fmt == "html":
+        raise CliError("--format html needs an output file (-o report.html)")
+    if args.resume and fmt != "jsonl":
+        raise CliError("--resume works with JSONL output only")
+    if out is not None and out.exists() and not (args.force or args.resume):
+        raise CliError(f"{out} already exists; use --force to overwrite it or --resume to continue it")
+    done = _done_ids(out) if (args.resume and out is not None and out.exists()) else set()
+    attributor = _load_attributor(args.model, args.batch_size)
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+
+    def articles():
+        for item in read_inputs(args.paths):
+            if isinstance(item, Article):
+                if item.doc_id in done:
+                    continue
+                if fmt == "html":
+                    texts[item.doc_id] = item.text
+                yield {"id": item.doc_id, "text": item.text}
+            else:
+                problems.append(f"{item.where}: {item.reason}")
+                print(f"quoteattr: skipped {item.where}: {item.reason}", file=sys.stderr)
+
+    results = tqdm(attributor.attribute_many(articles()), desc="attributing", unit="doc", file=sys.stderr, disable=None)
+    n_docs = n_quotes = 0
+    kept: list[DocumentResult] = []
+    sink = None
+    if fmt == "jsonl":
+        sink = open(out, "a" if args.resume else "w", encoding="utf-8") if out is not None else sys.stdout
+    try:
+        for result in results:
+            n_docs += 1
+            n_quotes += len(result.quotes)
+            if args.show:
+                _show(result)
+            if sink is not None:
+                sink.write(result.to_json() + "\n")
+                sink.flush()
+            else:
+                kept.append(result)
+    finally:
+        if sink is not None and sink is not sys.stdout:
+            sink.close()
+    if fmt == "csv":
+        content = to_csv(kept)
+        atomic_write(out, content) if out is not None else sys.stdout.write(content)
+    elif fmt == "html":
+        atomic_write(out, to_html(kept, texts))
+    skipped = f", {len(problems)} inputs skipped" if problems else ""
+    resumed = f", {len(done)} already done" if done else ""
+    where = f" -> {out}" if out else ""
+    print(f"quoteattr: {n_docs} documents, {n_quotes} quotes{resumed}{skipped}{where}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+class CliError(ValueError):
+    """A wrong combination of command-line options."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quoteattr", description="Find direct quotes in news text and who said them.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")
     ev.set_defaults(func=_cmd_evaluate)
+    at = sub.add_parser("attribute", help="find quotes and speakers in articles")
+    at.add_argument("paths", nargs="+", metavar="PATH", help=".txt files, folders of them, or JSONL of {\"id\", \"text\"} records")
+    at.add_argument("--output", "-o", help="output file (default: JSONL on standard output)")
+    at.add_argument("--format", choices=["jsonl", "csv", "html"], help="output format (default: from the output's extension, else jsonl)")
+    at.add_argument("--model", help="quoteattr model folder (default: the shipped model)")
+    at.add_argument("--batch-size", type=int, default=32, help="windows per forward pass (default 32)")
+    at.add_argument("--show", action="store_true", help="also print each quote with its speaker")
+    at.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    at.add_argument("--resume", action="store_true", help="append to an existing JSONL output, skipping documents already in it")
+    at.set_defaults(func=_cmd_attribute)
     return parser
 
 
@@ -63,7 +169,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args.model = None
     try:
         return int(args.func(args))
-    except (GoldError, PredictionError) as exc:
+    except (GoldError, PredictionError, CliError, ModelError) as exc:
         print(f"quoteattr: error: {exc}", file=sys.stderr)
         return 2
 

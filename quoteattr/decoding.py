@@ -10,7 +10,7 @@ else the speaker of a quote continued from the previous paragraph).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -49,14 +49,24 @@ def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshol
     return kept
 
 
-def link_quotes(text: str, quotes: Sequence[tuple[MarkPair, float]], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
-    """Attach to each quote the nearest Source mention and Cue around its Content span."""
+def link_quotes(
+    text: str,
+    quotes: Sequence[tuple[MarkPair, float]],
+    spans: Sequence[RoleSpan],
+    chosen: Optional[Sequence[Optional[tuple[int, int]]]] = None,
+) -> list[LinkedQuote]:
+    """Attach to each quote a Source mention and the Cue nearest to it.
+
+    ``chosen`` gives the learned linker's mention per quote; without it the
+    nearest Source span around the quote's Content span is used.
+    """
     contents = [s for s in spans if s.role == "CONTENT"]
     sources = [s for s in spans if s.role == "SOURCE"]
     cues = [s for s in spans if s.role == "CUE"]
     linked: list[LinkedQuote] = []
     previous: Optional[LinkedQuote] = None
-    for pair, score in quotes:
+    by_offsets = {(s.start, s.end): s for s in sources}
+    for k, (pair, score) in enumerate(quotes):
         region = (pair.start, pair.end)
         overlapping = [c for c in contents if min(c.end, pair.end) > max(c.start, pair.start)]
         if overlapping:
@@ -64,7 +74,10 @@ def link_quotes(text: str, quotes: Sequence[tuple[MarkPair, float]], spans: Sequ
                       max(c.end for c in overlapping + [RoleSpan("", pair.start, pair.end, 0)]))
         p0, p1 = _paragraph_bounds(text, pair.start)
         candidates = [s for s in sources if p0 <= s.start < p1 and not (pair.start <= s.start < pair.end)]
-        mention = min(candidates, key=lambda s: (_gap(s.start, s.end, *region), -s.score), default=None)
+        if chosen is not None:
+            mention = by_offsets.get(chosen[k]) if chosen[k] is not None else None
+        else:
+            mention = min(candidates, key=lambda s: (_gap(s.start, s.end, *region), -s.score), default=None)
         cue_candidates = [c for c in cues if p0 <= c.start < p1 and not (pair.start <= c.start < pair.end)]
         anchor = (mention.start, mention.end) if mention else region
         cue = min(cue_candidates, key=lambda c: (_gap(c.start, c.end, *anchor) + _gap(c.start, c.end, *region)), default=None)
@@ -91,7 +104,20 @@ def to_quotes(text: str, linked: Sequence[LinkedQuote], speaker_of: Optional[dic
     return tuple(out)
 
 
-def decode_document(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> tuple[list[RoleSpan], list[LinkedQuote]]:
-    """Role spans and linked quotes of one document."""
+def decode_document(
+    text: str,
+    doc: TokenizedDocument,
+    probs: np.ndarray,
+    threshold: float,
+    linker: Optional[Any] = None,
+    hidden: Optional[np.ndarray] = None,
+) -> tuple[list[RoleSpan], list[LinkedQuote]]:
+    """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
     spans = decode_spans(doc, probs)
-    return spans, link_quotes(text, detect_quotes(text, doc, probs, threshold), spans)
+    quotes = detect_quotes(text, doc, probs, threshold)
+    chosen = None
+    if linker is not None and hidden is not None:
+        mentions = [(s.start, s.end) for s in spans if s.role == "SOURCE"]
+        cues = [(s.start, s.end) for s in spans if s.role == "CUE"]
+        chosen = linker.choose(text, doc, probs, hidden, [(p.start, p.end) for p, _ in quotes], mentions, cues)
+    return spans, link_quotes(text, quotes, spans, chosen)

@@ -43,6 +43,8 @@ class GoldDocument:
     quotes: list[GoldQuote] = field(default_factory=list)
     # (label, start, end) spans for the tagger: Source, Cue, Content.
     role_spans: list[tuple[str, int, int]] = field(default_factory=list)
+    # (content or quote span, source span or None): what the linker learns.
+    links: list[tuple[tuple[int, int], Optional[tuple[int, int]]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def load_gold_jsonl(path: str | Path, texts_dir: str | Path | None = None) -> li
             cue = _span(q.get("cue"), text, f"{qwhere}.cue")
             doc.quotes.append(GoldQuote(span.start, span.end, span.text, q.get("kind"), tuple(speakers or ()), mention, cue))
             doc.role_spans.append(("Content", span.start, span.end))
+            doc.links.append(((span.start, span.end), (mention.start, mention.end) if mention else None))
             if mention:
                 doc.role_spans.append(("Source", mention.start, mention.end))
             if cue:
@@ -194,7 +197,16 @@ def direct_quotes(doc: BratDocument) -> list[GoldQuote]:
 def brat_to_gold(doc: BratDocument) -> GoldDocument:
     """Convert one PolNeAR article into a GoldDocument with quotes and role spans."""
     roles = [(s.label, a, b) for s in doc.spans for a, b in s.fragments if b > a]
-    return GoldDocument(doc.doc_id, doc.text, direct_quotes(doc), roles)
+    quotes = direct_quotes(doc)
+    links: dict[tuple[int, int], Optional[tuple[int, int]]] = {}
+    for attribution in doc.attributions:
+        source = (attribution.source.start, attribution.source.end) if attribution.source else None
+        for span in attribution.content:
+            for fragment in span.fragments:
+                links.setdefault(fragment, source)
+    for q in quotes:
+        links.setdefault((q.start, q.end), (q.mention.start, q.mention.end) if q.mention else None)
+    return GoldDocument(doc.doc_id, doc.text, quotes, roles, sorted(links.items(), key=lambda kv: kv[0]))
 
 
 def load_polnear_gold(directory: str | Path) -> list[GoldDocument]:

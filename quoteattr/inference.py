@@ -6,7 +6,8 @@ exactly the same predictions.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -19,7 +20,15 @@ def _batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window
         yield [windows[i] for i in order[k : k + batch_size]]
 
 
-def predict_probs(
+@dataclass
+class TaggerOutput:
+    """Per-token label probabilities and, when asked for, last-layer hidden states."""
+
+    probs: np.ndarray  # (n_tokens, n_labels)
+    hidden: Optional[np.ndarray] = None  # (n_tokens, hidden_size)
+
+
+def run_tagger(
     model: Any,
     tokenizer: Any,
     docs: Sequence[TokenizedDocument],
@@ -27,14 +36,16 @@ def predict_probs(
     stride: int,
     use_casing: bool,
     batch_size: int = 32,
-) -> list[np.ndarray]:
-    """Per-token label probabilities for each document."""
+    with_hidden: bool = False,
+) -> list[TaggerOutput]:
+    """Tag every document; windows of all documents are batched together by length."""
     import torch
 
     windows: list[Window] = []
     for i, doc in enumerate(docs):
         windows.extend(make_windows(doc, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride, use_casing))
-    outputs: dict[int, np.ndarray] = {}
+    probs_of: dict[int, np.ndarray] = {}
+    hidden_of: dict[int, np.ndarray] = {}
     index = {id(w): k for k, w in enumerate(windows)}
     device = next(model.parameters()).device
     pad = tokenizer.pad_token_id or 0
@@ -48,18 +59,25 @@ def predict_probs(
                 ids[r, : len(w.input_ids)] = w.input_ids
                 types[r, : len(w.input_ids)] = w.token_type_ids
                 mask[r, : len(w.input_ids)] = 1
-            logits = model(
+            output = model(
                 input_ids=torch.from_numpy(ids).to(device),
                 token_type_ids=torch.from_numpy(types).to(device),
                 attention_mask=torch.from_numpy(mask).to(device),
-            ).logits
-            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+                output_hidden_states=with_hidden,
+            )
+            probs = torch.softmax(output.logits.float(), dim=-1).cpu().numpy()
+            hidden = output.hidden_states[-1].float().cpu().numpy() if with_hidden else None
             for r, w in enumerate(batch):
-                outputs[index[id(w)]] = probs[r, : len(w.input_ids)]
+                probs_of[index[id(w)]] = probs[r, : len(w.input_ids)]
+                if hidden is not None:
+                    hidden_of[index[id(w)]] = hidden[r, : len(w.input_ids)]
     per_doc: list[list[int]] = [[] for _ in docs]
     for k, w in enumerate(windows):
         per_doc[w.doc_index].append(k)
-    return [
-        merge_window_probs(len(doc.input_ids), [windows[k] for k in ks], [outputs[k] for k in ks])
-        for doc, ks in zip(docs, per_doc)
-    ]
+    outputs = []
+    for doc, ks in zip(docs, per_doc):
+        wins = [windows[k] for k in ks]
+        probs = merge_window_probs(len(doc.input_ids), wins, [probs_of[k] for k in ks])
+        hidden = merge_window_probs(len(doc.input_ids), wins, [hidden_of[k] for k in ks]) if with_hidden else None
+        outputs.append(TaggerOutput(probs, hidden))
+    return outputs

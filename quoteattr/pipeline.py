@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from .decoding import decode_document, to_quotes
-from .inference import predict_probs
-from .modeling import TaggerSettings, load_tagger
+from .inference import run_tagger
+from .linking import Linker
+from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_tagger
 from .speakers import resolve_speakers
 from .tagging import tokenize_document
 from .types import DocumentResult
@@ -22,17 +23,19 @@ class QuoteAttributor:
     >>> result = qa.attribute('"We agree," the minister said.')
     """
 
-    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings, batch_size: int = 32) -> None:
+    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings, batch_size: int = 32, linker: Optional[Linker] = None) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.settings = settings
         self.batch_size = batch_size
+        self.linker = linker
 
     @classmethod
     def from_pretrained(cls, path: Optional[Union[str, Path]] = None, batch_size: int = 32) -> "QuoteAttributor":
         """Load a model folder; with no path, the default model shipped inside the package."""
         model, tokenizer, settings = load_tagger(path)
-        return cls(model, tokenizer, settings, batch_size)
+        linker = Linker.load(path if path is not None else DEFAULT_MODEL_DIR)
+        return cls(model, tokenizer, settings, batch_size, linker)
 
     def attribute(self, text: str, doc_id: Optional[str] = None) -> DocumentResult:
         """Quotes of one article; offsets index ``text`` exactly as given."""
@@ -63,8 +66,9 @@ class QuoteAttributor:
     def _run(self, chunk: list[tuple[str, str]], batch_size: int) -> Iterator[DocumentResult]:
         s = self.settings
         tdocs = [tokenize_document(text, self.tokenizer) for _, text in chunk]
-        probs = predict_probs(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size)
-        for (doc_id, text), tdoc, p in zip(chunk, tdocs, probs):
-            spans, linked = decode_document(text, tdoc, p, s.quote_threshold)
+        outs = run_tagger(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size,
+                          with_hidden=self.linker is not None)
+        for (doc_id, text), tdoc, out in zip(chunk, tdocs, outs):
+            spans, linked = decode_document(text, tdoc, out.probs, s.quote_threshold, self.linker, out.hidden)
             speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
             yield DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)

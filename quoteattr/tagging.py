@@ -141,9 +141,10 @@ def make_windows(
 
 
 def merge_window_probs(n_tokens: int, windows: Sequence[Window], probs: Sequence[np.ndarray]) -> np.ndarray:
-    """Per-token label probabilities of one document, each token taken from
-    the window where it has the most context on both sides."""
-    out = np.zeros((n_tokens, len(LABELS)), dtype=np.float32)
+    """Per-token rows (label probabilities or hidden states) of one document,
+    each token taken from the window where it has the most context on both sides."""
+    width = probs[0].shape[-1] if len(probs) else len(LABELS)
+    out = np.zeros((n_tokens, width), dtype=np.float32)
     best = np.full(n_tokens, -1, dtype=np.int64)
     for w, p in zip(windows, probs):
         idx = np.arange(w.start, w.end)

@@ -78,3 +78,29 @@ def test_cli_reports_errors(tmp_path, capsys):
 def test_missing_model_folder_is_clear(tmp_path):
     with pytest.raises(ModelError, match="does not exist"):
         load_tagger(tmp_path / "nope")
+
+
+def test_linker_trains_saves_and_is_used(tmp_path, fixture_jsonl, fixture_records):
+    from quoteattr.linking import LINKER_FILE, Linker
+    from training.config import LinkerConfig
+    from training.train_linker import train_linker
+
+    model_dir = tiny_model_dir(tmp_path, [r["text"] for r in fixture_records])
+    cfg = load_config(None, {"model_dir": str(model_dir), "train_data": str(fixture_jsonl), "dev_data": str(fixture_jsonl),
+                             "epochs": 2, "threads": 1}, LinkerConfig)
+    report = train_linker(cfg, log=lambda *_: None)
+    assert report["train_examples"] > 0 and len(report["history"]) == 2
+    assert (model_dir / LINKER_FILE).is_file()
+    assert isinstance(Linker.load(model_dir), Linker)
+    qa = QuoteAttributor.from_pretrained(model_dir)
+    assert qa.linker is not None
+    text = fixture_records[0]["text"]
+    for q in qa.attribute(text).quotes:
+        assert q.mention is None or text[q.mention.start:q.mention.end] == q.mention.text
+
+
+def test_linker_config_rejects_unknown_key():
+    from training.config import LinkerConfig
+
+    with pytest.raises(ConfigError, match="unknown config key 'epoch'"):
+        load_config(None, {"model_dir": "m", "train_data": "t", "epoch": 3}, LinkerConfig)

@@ -49,8 +49,25 @@ class TrainConfig:
     save_fp16: bool = field(default=True, metadata={"help": "store the final model's weights in fp16"})
 
 
-def _field_types() -> dict[str, Any]:
-    return get_type_hints(TrainConfig)
+@dataclass
+class LinkerConfig:
+    """Settings of training the quote-to-speaker linker on top of a trained tagger."""
+
+    model_dir: str = field(metadata={"help": "trained quoteattr tagger folder; the linker is saved into it"})
+    train_data: str = field(metadata={"help": "PolNeAR split folder or quoteattr gold JSONL with mentions"})
+    dev_data: Optional[str] = field(default=None, metadata={"help": "held-out data for the dev link accuracy"})
+    texts_dir: Optional[str] = field(default=None, metadata={"help": "folder of DOC_ID.txt for JSONL data without a text field"})
+    max_train_docs: Optional[int] = field(default=None, metadata={"help": "use only the first N training documents"})
+    paragraph_window: int = field(default=2, metadata={"help": "candidate mentions come from this many paragraphs before and after"})
+    inner_size: int = field(default=128, metadata={"help": "hidden units of the pair scorer"})
+    epochs: int = field(default=8, metadata={"help": "passes over the training pairs"})
+    learning_rate: float = field(default=1e-3, metadata={"help": "Adam learning rate of the pair scorer"})
+    seed: int = field(default=13, metadata={"help": "random seed"})
+    threads: Optional[int] = field(default=None, metadata={"help": "torch CPU threads"})
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
 def _coerce(key: str, value: Any, hint: Any) -> Any:
@@ -73,8 +90,8 @@ def _coerce(key: str, value: Any, hint: Any) -> Any:
         raise ConfigError(f"config key {key!r} must be {base.__name__}, got {value!r}") from None
 
 
-def _check_keys(keys: Sequence[str], where: str) -> None:
-    names = [f.name for f in fields(TrainConfig)]
+def _check_keys(cls: type, keys: Sequence[str], where: str) -> None:
+    names = [f.name for f in fields(cls)]
     for key in keys:
         if key not in names:
             close = difflib.get_close_matches(key, names, n=1)
@@ -82,8 +99,8 @@ def _check_keys(keys: Sequence[str], where: str) -> None:
             raise ConfigError(f"{where}: unknown config key {key!r}{hint}")
 
 
-def load_config(path: Optional[str | Path], overrides: dict[str, Any]) -> TrainConfig:
-    """Merge a YAML file and overrides (overrides win) into a validated TrainConfig."""
+def load_config(path: Optional[str | Path], overrides: dict[str, Any], cls: type = TrainConfig) -> Any:
+    """Merge a YAML file and overrides (overrides win) into a validated ``cls`` instance."""
     values: dict[str, Any] = {}
     if path is not None:
         path = Path(path)
@@ -95,27 +112,27 @@ def load_config(path: Optional[str | Path], overrides: dict[str, Any]) -> TrainC
             raise ConfigError(f"{path}: not valid YAML ({exc})") from None
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: expected a mapping of config keys")
-        _check_keys(list(loaded), str(path))
+        _check_keys(cls, list(loaded), str(path))
         values.update(loaded)
-    _check_keys(list(overrides), "command line")
+    _check_keys(cls, list(overrides), "command line")
     values.update({k: v for k, v in overrides.items() if v is not None})
-    hints = _field_types()
-    for f in fields(TrainConfig):
+    hints = _field_types(cls)
+    for f in fields(cls):
         if f.name not in values and f.default is MISSING:
             raise ConfigError(f"config key {f.name!r} is required ({f.metadata['help']})")
-    return TrainConfig(**{k: _coerce(k, v, hints[k]) for k, v in values.items()})
+    return cls(**{k: _coerce(k, v, hints[k]) for k, v in values.items()})
 
 
-def build_arg_parser() -> argparse.ArgumentParser:
+def build_arg_parser(cls: type = TrainConfig, prog: str = "quoteattr-train") -> argparse.ArgumentParser:
     """``--config FILE`` plus one ``--KEY`` flag per config field."""
-    parser = argparse.ArgumentParser(prog="quoteattr-train", description="Train a quoteattr tagger.")
+    parser = argparse.ArgumentParser(prog=prog, description=(cls.__doc__ or "").strip())
     parser.add_argument("--config", help="YAML file of config keys")
-    for f in fields(TrainConfig):
+    for f in fields(cls):
         parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, default=None, help=f.metadata["help"])
     return parser
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> TrainConfig:
-    args = vars(build_arg_parser().parse_args(argv))
+def parse_args(argv: Optional[Sequence[str]] = None, cls: type = TrainConfig, prog: str = "quoteattr-train") -> Any:
+    args = vars(build_arg_parser(cls, prog).parse_args(argv))
     path = args.pop("config")
-    return load_config(path, args)
+    return load_config(path, args, cls)

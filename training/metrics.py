@@ -16,25 +16,29 @@ from quoteattr.brat import ROLES as BRAT_ROLES
 from quoteattr.decoding import decode_document, to_quotes
 from quoteattr.evaluation import PRF, evaluate
 from quoteattr.gold import GoldDocument
-from quoteattr.inference import predict_probs
+from quoteattr.inference import run_tagger
 from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, token_labels, tokenize_document
 from quoteattr.types import DocumentResult
 
 
-def evaluate_tagger(model: Any, tokenizer: Any, docs: Sequence[GoldDocument], settings: Any, batch_size: int = 32) -> dict[str, Any]:
-    """All dev metrics of ``model`` on ``docs`` (a dict of floats, JSON-ready)."""
+def evaluate_tagger(
+    model: Any, tokenizer: Any, docs: Sequence[GoldDocument], settings: Any, batch_size: int = 32, linker: Any = None
+) -> dict[str, Any]:
+    """All dev metrics of ``model`` on ``docs`` (a dict of floats, JSON-ready); links are learned when a linker is given."""
     was_training = model.training
     model.eval()
     tdocs = [tokenize_document(d.text, tokenizer) for d in docs]
-    probs = predict_probs(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, batch_size)
+    outs = run_tagger(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, batch_size,
+                      with_hidden=linker is not None)
     if was_training:
         model.train()
     role_prf = {r: PRF() for r in BRAT_ROLES}
     gold_tokens: list[np.ndarray] = []
     pred_tokens: list[np.ndarray] = []
     predictions = {}
-    for doc, tdoc, p in zip(docs, tdocs, probs):
-        spans, linked = decode_document(doc.text, tdoc, p, settings.quote_threshold)
+    for doc, tdoc, out in zip(docs, tdocs, outs):
+        p = out.probs
+        spans, linked = decode_document(doc.text, tdoc, p, settings.quote_threshold, linker, out.hidden)
         predictions[doc.doc_id] = DocumentResult(doc.doc_id, to_quotes(doc.text, linked))
         for role in BRAT_ROLES:
             gold = {(a, b) for label, a, b in doc.role_spans if label == role}

@@ -1,0 +1,70 @@
+"""``quoteattr attribute`` with a tiny model: inputs, formats, no overwrite, resume, bad files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from quoteattr.cli import main
+
+from .conftest import tiny_model_dir
+
+
+@pytest.fixture
+def setup(tmp_path, fixture_records):
+    model = tiny_model_dir(tmp_path, [r["text"] for r in fixture_records])
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for r in fixture_records[:2]:
+        (inputs / f"{r['doc_id']}.txt").write_text(r["text"], encoding="utf-8")
+    (inputs / "broken.txt").write_bytes(b"caf\xe9 \xff\xfe")
+    records = tmp_path / "more.jsonl"
+    records.write_text(json.dumps({"id": "j1", "text": fixture_records[2]["text"]}) + "\n{bad json\n", encoding="utf-8")
+    return model, inputs, records
+
+
+def test_jsonl_output_and_reported_problems(tmp_path, setup, capsys):
+    model, inputs, records = setup
+    out = tmp_path / "out.jsonl"
+    code = main(["attribute", str(inputs), str(records), "--model", str(model), "-o", str(out)])
+    assert code == 1  # some inputs were skipped
+    err = capsys.readouterr().err
+    assert "broken.txt: not valid UTF-8 at byte 3" in err and "more.jsonl:2: not valid JSON" in err
+    lines = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [l["doc_id"] for l in lines] == ["doc0", "doc1", "j1"]
+    texts = {p.stem: p.read_text() for p in inputs.glob("doc*.txt")}
+    for line in lines[:2]:
+        for q in line["quotes"]:
+            assert texts[line["doc_id"]][q["start"]:q["end"]] == q["text"]
+
+
+def test_never_overwrites_without_force_and_resumes(tmp_path, setup, capsys):
+    model, inputs, _ = setup
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"doc_id": "doc0", "quotes": []}\n', encoding="utf-8")
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "-o", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_text() == '{"doc_id": "doc0", "quotes": []}\n'
+    assert main(["attribute", str(inputs / "doc0.txt"), str(inputs / "doc1.txt"), "--model", str(model), "-o", str(out), "--resume"]) == 0
+    assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["doc0", "doc1"]
+    assert main(["attribute", str(inputs / "doc1.txt"), "--model", str(model), "-o", str(out), "--force"]) == 0
+    assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["doc1"]
+
+
+def test_csv_and_html(tmp_path, setup):
+    model, inputs, _ = setup
+    out_csv, out_html = tmp_path / "q.csv", tmp_path / "r.html"
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "-o", str(out_csv)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out_csv.read_text())))
+    assert all(r["doc_id"] == "doc0" for r in rows)
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "-o", str(out_html)]) == 0
+    page = out_html.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page and "<script" not in page
+
+
+def test_html_needs_output_file(setup, capsys):
+    model, inputs, _ = setup
+    assert main(["attribute", str(inputs), "--model", str(model), "--format", "html"]) == 2
