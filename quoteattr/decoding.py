@@ -9,6 +9,7 @@ else the speaker of a quote continued from the previous paragraph).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -49,6 +50,21 @@ def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshol
     return kept
 
 
+class _SortedSpans:
+    """Disjoint spans of one role in document order, searchable by position."""
+
+    def __init__(self, spans: Sequence[RoleSpan]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.ends = [s.end for s in self.spans]
+
+    def overlapping(self, start: int, end: int) -> list[RoleSpan]:
+        return self.spans[bisect.bisect_right(self.ends, start) : bisect.bisect_left(self.starts, end)]
+
+    def starting_in(self, start: int, end: int) -> list[RoleSpan]:
+        return self.spans[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+
+
 def link_quotes(
     text: str,
     quotes: Sequence[tuple[MarkPair, float]],
@@ -60,30 +76,26 @@ def link_quotes(
     ``chosen`` gives the learned linker's mention per quote; without it the
     nearest Source span around the quote's Content span is used.
     """
-    contents = [s for s in spans if s.role == "CONTENT"]
-    sources = [s for s in spans if s.role == "SOURCE"]
-    cues = [s for s in spans if s.role == "CUE"]
+    contents = _SortedSpans([s for s in spans if s.role == "CONTENT"])
+    sources = _SortedSpans([s for s in spans if s.role == "SOURCE"])
+    cues = _SortedSpans([s for s in spans if s.role == "CUE"])
+    by_offsets = {(s.start, s.end): s for s in sources.spans}
     linked: list[LinkedQuote] = []
     previous: Optional[LinkedQuote] = None
-    by_offsets = {(s.start, s.end): s for s in sources}
     for k, (pair, score) in enumerate(quotes):
-        region = (pair.start, pair.end)
-        overlapping = [c for c in contents if min(c.end, pair.end) > max(c.start, pair.start)]
-        if overlapping:
-            region = (min(c.start for c in overlapping + [RoleSpan("", pair.start, pair.end, 0)]),
-                      max(c.end for c in overlapping + [RoleSpan("", pair.start, pair.end, 0)]))
+        overlapping = contents.overlapping(pair.start, pair.end)
+        region = (min([pair.start] + [c.start for c in overlapping]), max([pair.end] + [c.end for c in overlapping]))
         p0, p1 = _paragraph_bounds(text, pair.start)
-        candidates = [s for s in sources if p0 <= s.start < p1 and not (pair.start <= s.start < pair.end)]
+        outside = lambda s: not (pair.start <= s.start < pair.end)  # noqa: E731
         if chosen is not None:
             mention = by_offsets.get(chosen[k]) if chosen[k] is not None else None
         else:
+            candidates = [s for s in sources.starting_in(p0, p1) if outside(s)]
             mention = min(candidates, key=lambda s: (_gap(s.start, s.end, *region), -s.score), default=None)
-        cue_candidates = [c for c in cues if p0 <= c.start < p1 and not (pair.start <= c.start < pair.end)]
+        cue_candidates = [c for c in cues.starting_in(p0, p1) if outside(c)]
         anchor = (mention.start, mention.end) if mention else region
-        cue = min(cue_candidates, key=lambda c: (_gap(c.start, c.end, *anchor) + _gap(c.start, c.end, *region)), default=None)
-        if mention is None and previous is not None and previous.pair.group == pair.group:
-            mention, cue = previous.mention, previous.cue
-        if mention is None and previous is not None and previous.pair.close is None:
+        cue = min(cue_candidates, key=lambda c: _gap(c.start, c.end, *anchor) + _gap(c.start, c.end, *region), default=None)
+        if mention is None and previous is not None and (previous.pair.group == pair.group or previous.pair.close is None):
             mention, cue = previous.mention, previous.cue
         item = LinkedQuote(pair, score, mention, cue)
         linked.append(item)

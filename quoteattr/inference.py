@@ -14,7 +14,7 @@ import numpy as np
 from .tagging import TokenizedDocument, Window, make_windows, merge_window_probs
 
 
-def _batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window]]:
+def length_batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window]]:
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
     for k in range(0, len(order), batch_size):
         yield [windows[i] for i in order[k : k + batch_size]]
@@ -50,7 +50,7 @@ def run_tagger(
     device = next(model.parameters()).device
     pad = tokenizer.pad_token_id or 0
     with torch.inference_mode():
-        for batch in _batches(windows, batch_size):
+        for batch in length_batches(windows, batch_size):
             width = max(len(w.input_ids) for w in batch)
             ids = np.full((len(batch), width), pad, dtype=np.int64)
             types = np.zeros((len(batch), width), dtype=np.int64)

@@ -1,4 +1,5 @@
-"""Read articles to attribute: .txt files, folders of them, or JSONL of {"id", "text"} records.
+"""Read articles to attribute: .txt files, folders of them (.txt files only, recursively),
+or JSONL of {"id", "text"} records.
 
 Problems with one input (unreadable file, bad JSON line) are reported by name
 and line and skipped, so one broken file never stops a large batch.
@@ -78,11 +79,11 @@ def read_inputs(paths: Sequence[Union[str, Path]]) -> Iterator[Item]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in {".txt", ".jsonl"})
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
             if not files:
-                yield InputProblem(str(path), "folder holds no .txt or .jsonl files")
+                yield InputProblem(str(path), "folder holds no .txt files")
             for file in files:
-                yield from (_read_jsonl(file) if file.suffix == ".jsonl" else [_read_txt(file, file.stem)])
+                yield _read_txt(file, file.stem)
         elif path.suffix == ".jsonl":
             yield from _read_jsonl(path)
         elif path.exists():

@@ -16,6 +16,17 @@ from .types import DocumentResult
 Record = Union[str, Mapping[str, Any]]
 
 
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantisation of every Linear layer (CPU inference only)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch marks the quantized tensor API deprecated; the path still works
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class QuoteAttributor:
     """Tag, detect, link and resolve quotes with a quoteattr model.
 
@@ -31,9 +42,15 @@ class QuoteAttributor:
         self.linker = linker
 
     @classmethod
-    def from_pretrained(cls, path: Optional[Union[str, Path]] = None, batch_size: int = 32) -> "QuoteAttributor":
-        """Load a model folder; with no path, the default model shipped inside the package."""
+    def from_pretrained(cls, path: Optional[Union[str, Path]] = None, batch_size: int = 32, int8: bool = False) -> "QuoteAttributor":
+        """Load a model folder; with no path, the default model shipped inside the package.
+
+        ``int8=True`` quantises the encoder's linear layers dynamically to int8
+        (faster on CPUs; its accuracy change is reported in RESULTS.md).
+        """
         model, tokenizer, settings = load_tagger(path)
+        if int8:
+            model = quantize_int8(model)
         linker = Linker.load(path if path is not None else DEFAULT_MODEL_DIR)
         return cls(model, tokenizer, settings, batch_size, linker)
 

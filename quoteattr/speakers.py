@@ -10,6 +10,7 @@ pronouns, determiners.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
@@ -157,29 +158,36 @@ def resolve_speakers(
                 match.name, match.key_words = name, words
         match.mentions.append(Span.from_text(text, start, end))
         owner[(start, end)] = match
+    # Antecedents are named mentions only, searched by position (no chains of pronouns).
+    pools: dict[Optional[str], list[tuple[tuple[int, int], _Cluster]]] = {None: sorted(owner.items(), key=lambda sc: sc[0])}
+    for kind_name in ("person", "organisation"):
+        pools[kind_name] = [sc for sc in pools[None] if sc[1].kind == kind_name]
+    head_pools: dict[tuple[Optional[str], str], list[tuple[tuple[int, int], _Cluster]]] = {}
+    starts_of: dict[int, list[int]] = {}  # pool id -> its start offsets, for bisect
     for start, end in pending:
         surface = normalise(text[start:end])
         kind = _mention_kind(text[start:end])
         head = surface.split()[-1] if surface else ""
         if kind == "pronoun":
-            want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
             if head in FIRST_SECOND:
                 continue
-        elif head in TITLES:
-            want = "person"
+            want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
         else:
-            want = "organisation"
-        named = [(s, c) for s, c in owner.items() if c.kind == want or want is None]
+            want = "person" if head in TITLES else "organisation"
+        pool = pools[want]
         if kind == "description":
-            by_head = [(s, c) for s, c in named if any(_same_word(head, w) for w in c.key_words)]
-            named = by_head or named
-        before = [(s, c) for s, c in named if s[0] < start]
-        choice = max(before, key=lambda sc: sc[0][0])[1] if before else (
-            min(named, key=lambda sc: sc[0][0])[1] if named else None
-        )
-        if choice is not None:
-            choice.mentions.append(Span.from_text(text, start, end))
-            owner[(start, end)] = choice
+            key = (want, head)
+            if key not in head_pools:
+                head_pools[key] = [sc for sc in pool if any(_same_word(head, w) for w in sc[1].key_words)]
+            pool = head_pools[key] or pool
+        if not pool:
+            continue
+        if id(pool) not in starts_of:
+            starts_of[id(pool)] = [sc[0][0] for sc in pool]
+        k = bisect.bisect_left(starts_of[id(pool)], start)
+        choice = pool[k - 1][1] if k > 0 else pool[0][1]
+        choice.mentions.append(Span.from_text(text, start, end))
+        owner[(start, end)] = choice
     speaker_of = {span: cluster.name for span, cluster in owner.items()}
     speakers = tuple(
         Speaker(c.name, tuple(sorted(c.mentions, key=lambda m: m.start)), c.kind) for c in clusters if c.mentions

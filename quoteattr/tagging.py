@@ -10,6 +10,7 @@ back the signal that distinguishes names from common words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -47,8 +48,17 @@ class TokenizedDocument:
     casing: np.ndarray  # (n,) casing class per token
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def tokenize_document(text: str, tokenizer) -> TokenizedDocument:
-    """Tokenize ``text`` with offsets; needs a fast tokenizer."""
+    """Tokenize ``text`` with offsets; needs a fast tokenizer.
+
+    Lone surrogates (from broken decoding upstream) cannot be encoded by the
+    tokenizer; each is replaced one-for-one by U+FFFD so offsets still index
+    the caller's string.
+    """
+    text = _SURROGATE.sub("\ufffd", text)
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     ids = np.asarray(enc["input_ids"], dtype=np.int64)
     offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)

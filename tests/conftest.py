@@ -85,7 +85,7 @@ def tiny_tokenizer(texts: list[str]):
     )
 
 
-def tiny_model_dir(tmp_path: Path, texts: list[str], use_casing: bool = True) -> Path:
+def tiny_model_dir(tmp_path: Path, texts: list[str], use_casing: bool = True, quote_threshold: float = 0.5) -> Path:
     """A randomly initialised 2-layer BERT tagger saved as a quoteattr model folder."""
     import torch
     from transformers import BertConfig, BertForTokenClassification
@@ -97,7 +97,7 @@ def tiny_model_dir(tmp_path: Path, texts: list[str], use_casing: bool = True) ->
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=128, **label_config())
     model = BertForTokenClassification(config)
-    model, tokenizer = prepare_tagger(model, tokenizer, TaggerSettings(use_casing=use_casing, max_length=32, stride=8))
+    model, tokenizer = prepare_tagger(model, tokenizer, TaggerSettings(use_casing=use_casing, max_length=32, stride=8, quote_threshold=quote_threshold))
     directory = tmp_path / "tiny-model"
     save_tagger(model, tokenizer, directory)
     return directory

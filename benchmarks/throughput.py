@@ -1,0 +1,118 @@
+"""Throughput of the whole pipeline against the bare encoder on the same windows.
+
+    python benchmarks/throughput.py                       # seeds repeated
+    python benchmarks/throughput.py --polnear ../shared/data/polnear/dev
+    python benchmarks/throughput.py --generated 200 --int8
+
+Reports model load time, articles/s, tokens/s, peak memory, and the bare
+encoder's forward pass over the identical windows: the floor this design
+can reach. Record results in RESULTS.md with the command and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def corpus(args) -> list[str]:
+    if args.polnear:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(Path(args.polnear, "text").glob("*.txt"))]
+    elif args.generated:
+        rng = random.Random(0)
+        words = "the minister said that talks would continue next week while officials warned of delays".split()
+        texts = []
+        for _ in range(args.generated):
+            paragraphs = []
+            for _ in range(12):
+                sentence = " ".join(rng.choice(words) for _ in range(25))
+                paragraphs.append(f'"{sentence.capitalize()}," Jane Doe said. ' + " ".join(rng.choice(words) for _ in range(30)) + ".")
+            texts.append("\n\n".join(paragraphs))
+    else:
+        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))] * args.repeat
+    return texts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", help="model folder (default: the shipped model)")
+    parser.add_argument("--polnear", help="a PolNeAR split folder: benchmark on its texts")
+    parser.add_argument("--generated", type=int, help="benchmark on N generated long articles")
+    parser.add_argument("--repeat", type=int, default=20, help="times the five seeds are repeated (default 20)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args()
+
+    import numpy as np
+    import torch
+    from transformers.utils import logging as hf_logging
+
+    from quoteattr.inference import length_batches
+    from quoteattr.pipeline import QuoteAttributor
+    from quoteattr.tagging import make_windows, tokenize_document
+
+    hf_logging.disable_progress_bar()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    texts = corpus(args)
+    started = time.perf_counter()
+    qa = QuoteAttributor.from_pretrained(args.model, batch_size=args.batch_size, int8=args.int8)
+    load_s = time.perf_counter() - started
+
+    qa.attribute(texts[0])  # warm-up
+    started = time.perf_counter()
+    n_quotes = sum(len(r.quotes) for r in qa.attribute_many(texts))
+    pipeline_s = time.perf_counter() - started
+
+    s = qa.settings
+    tok = qa.tokenizer
+    docs = [tokenize_document(t, tok) for t in texts]
+    n_tokens = int(sum(len(d.input_ids) for d in docs))
+    windows = [w for i, d in enumerate(docs) for w in make_windows(d, i, tok.cls_token_id, tok.sep_token_id, s.max_length, s.stride, s.use_casing)]
+    batches = []
+    for batch in length_batches(windows, args.batch_size):
+        width = max(len(w.input_ids) for w in batch)
+        ids = np.zeros((len(batch), width), dtype=np.int64)
+        types = np.zeros_like(ids)
+        mask = np.zeros_like(ids)
+        for r, w in enumerate(batch):
+            ids[r, : len(w.input_ids)] = w.input_ids
+            types[r, : len(w.input_ids)] = w.token_type_ids
+            mask[r, : len(w.input_ids)] = 1
+        batches.append((torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)))
+    encoder = qa.model.base_model
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for ids, types, mask in batches:
+            encoder(input_ids=ids, token_type_ids=types, attention_mask=mask)
+    encoder_s = time.perf_counter() - started
+
+    figures = {
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or platform.platform()}",
+        "articles": len(texts), "tokens": n_tokens, "windows": len(windows), "quotes": n_quotes, "int8": args.int8,
+        "model_load_s": round(load_s, 3),
+        "pipeline_s": round(pipeline_s, 3), "pipeline_articles_per_s": round(len(texts) / pipeline_s, 2),
+        "pipeline_tokens_per_s": round(n_tokens / pipeline_s, 1),
+        "encoder_s": round(encoder_s, 3), "encoder_articles_per_s": round(len(texts) / encoder_s, 2),
+        "pipeline_over_encoder": round(pipeline_s / encoder_s, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Speaker resolution: surnames, misspellings, pronouns, descriptions, organisation forms."""
+
+from __future__ import annotations
+
+from quoteattr.speakers import resolve_speakers
+from quoteattr.tagging import RoleSpan
+
+TEXT = (
+    "Brazilian Finance Minister Fernanda Albuquerque-Ramos met Chile's Foreign Minister Tomas Echeverria. "
+    "Albuquerque-Ramos said x. Echevarria said y. He added z. "
+    "The Brazilian Ministry of Finance said q. The ministry said w. Brazil's finance ministry said v. It said u. "
+    "The top diplomat said r. They said s."
+)
+
+
+def _span(sub: str, nth: int = 0) -> RoleSpan:
+    i = -1
+    for _ in range(nth + 1):
+        i = TEXT.index(sub, i + 1)
+    return RoleSpan("SOURCE", i, i + len(sub), 0.9)
+
+
+def _resolve():
+    spans = [_span(s) for s in [
+        "Brazilian Finance Minister Fernanda Albuquerque-Ramos", "Chile's Foreign Minister Tomas Echeverria",
+        "Echevarria", "He", "The Brazilian Ministry of Finance", "The ministry", "Brazil's finance ministry",
+        "It", "The top diplomat"]] + [_span("Albuquerque-Ramos", 1)]
+    speaker_of, speakers = resolve_speakers(TEXT, spans, [])
+    return {TEXT[a:b]: name for (a, b), name in speaker_of.items()}, speakers
+
+
+def test_names_surnames_and_misspellings_cluster():
+    names, _ = _resolve()
+    assert names["Brazilian Finance Minister Fernanda Albuquerque-Ramos"] == "Fernanda Albuquerque-Ramos"
+    assert names["Albuquerque-Ramos"] == "Fernanda Albuquerque-Ramos"
+    assert names["Echevarria"] == "Tomas Echeverria"  # misspelt surname joins the full name
+
+
+def test_pronouns_and_descriptions_take_nearest_compatible_antecedent():
+    names, _ = _resolve()
+    assert names["He"] == "Tomas Echeverria"
+    assert names["The top diplomat"] == "Tomas Echeverria"
+    assert names["The ministry"] == names["It"] == "Brazilian Ministry of Finance"
+
+
+def test_organisation_possessive_and_adjectival_forms_merge():
+    names, speakers = _resolve()
+    assert names["Brazil's finance ministry"] == "Brazilian Ministry of Finance"
+    ministry = next(s for s in speakers if s.name == "Brazilian Ministry of Finance")
+    assert ministry.kind == "organisation" and len(ministry.mentions) == 4
+    assert all(TEXT[m.start:m.end] == m.text for s in speakers for m in s.mentions)
