@@ -12,10 +12,10 @@ import html
 import io
 import os
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .corpus import speaker_index
 from .types import DocumentResult
 
 FORMATS = ("jsonl", "csv", "html")
@@ -87,12 +87,19 @@ def _highlight(text: str, result: DocumentResult, colour_of: dict[str, str]) -> 
 
 def to_html(results: Sequence[DocumentResult], texts: dict[str, str], title: str = "quoteattr report") -> str:
     """A self-contained page: a legend of speakers with quote counts, then each article highlighted."""
-    counts = Counter(q.speaker or "unknown speaker" for r in results for q in r.quotes)
-    colour_of = {name: PALETTE[i % len(PALETTE)] for i, (name, _) in enumerate(counts.most_common())}
+    index = speaker_index(results)
+    colour_of: dict[str, str] = {}
+    for i, entry in enumerate(index):
+        for name in entry.names:
+            colour_of[name] = PALETTE[i % len(PALETTE)]
+    unknown = sum(1 for r in results for q in r.quotes if not q.speaker)
+    rows = [(PALETTE[i % len(PALETTE)], e.name, e.quotes, len(e.documents)) for i, e in enumerate(index)]
+    if unknown:
+        rows.append(("#e9ecef", "unknown speaker", unknown, 0))
     legend = "".join(
-        f'<li><span class="swatch" style="background:{colour_of[name]}"></span>{html.escape(name)} '
-        f'<span class="count">{n} quote{"s" if n != 1 else ""}</span></li>'
-        for name, n in counts.most_common()
+        f'<li><span class="swatch" style="background:{colour}"></span>{html.escape(name)} '
+        f'<span class="count">{n} quote{"s" if n != 1 else ""}{f" in {d} documents" if d > 1 else ""}</span></li>'
+        for colour, name, n, d in rows
     )
     articles = []
     for r in results:

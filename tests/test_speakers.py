@@ -49,3 +49,24 @@ def test_organisation_possessive_and_adjectival_forms_merge():
     ministry = next(s for s in speakers if s.name == "Brazilian Ministry of Finance")
     assert ministry.kind == "organisation" and len(ministry.mentions) == 4
     assert all(TEXT[m.start:m.end] == m.text for s in speakers for m in s.mentions)
+
+
+def test_corpus_speaker_index_merges_documents():
+    from quoteattr.corpus import speaker_index
+    from quoteattr.types import DocumentResult, Quote, Speaker
+
+    def doc(doc_id, *names_kinds):
+        quotes = tuple(Quote(0, 1, "x", name) for name, _ in names_kinds)
+        speakers = tuple(Speaker(name, (), kind) for name, kind in dict(names_kinds).items())
+        return DocumentResult(doc_id, quotes, speakers)
+
+    index = speaker_index([
+        doc("a", ("Tomas Echeverria", "person"), ("Tomas Echeverria", "person"), ("Health Ministry", "organisation")),
+        doc("b", ("Echevarria", "person"), ("Ana Echeverria", "person")),
+        doc("c", ("the Health Ministry", "organisation")),
+    ])
+    by_name = {e.name: e for e in index}
+    assert by_name["Tomas Echeverria"].quotes == 3 and by_name["Tomas Echeverria"].documents == ["a", "b"]
+    assert by_name["Ana Echeverria"].quotes == 1  # same surname, other first name: another person
+    assert by_name["Health Ministry"].documents == ["a", "c"]
+    assert index[0].name == "Tomas Echeverria"
