@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -169,6 +170,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args.model = None
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (GoldError, PredictionError, CliError, ModelError) as exc:
         print(f"quoteattr: error: {exc}", file=sys.stderr)
         return 2

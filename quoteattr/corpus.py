@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .names import normalise
-from .speakers import _same_word
+from .speakers import content_words, same_organisation, same_word
 from .types import DocumentResult
 
 
@@ -36,11 +36,13 @@ def _compatible(a: str, b: str, kind: str) -> bool:
         return False
     if na == nb:
         return True
-    if kind != "person" or not _same_word(na[-1], nb[-1]):
+    if kind == "organisation":
+        return same_organisation(content_words(a), content_words(b))
+    if kind != "person" or not same_word(na[-1], nb[-1]):
         return False
     # Same surname: the shorter name's other words must appear in the longer one.
     short, long_ = sorted((na[:-1], nb[:-1]), key=len)
-    return all(any(_same_word(w, x) for x in long_) for w in short)
+    return all(any(same_word(w, x) for x in long_) for w in short)
 
 
 def speaker_index(results: Iterable[DocumentResult]) -> list[SpeakerIndexEntry]:

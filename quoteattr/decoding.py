@@ -40,6 +40,38 @@ def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, max(a0, b0) - min(a1, b1))
 
 
+TRAILING_FUNCTION_WORDS = frozenset("in of on at for to by with and or from as that who which".split())
+
+
+def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a mention past edge spaces and punctuation and trailing function words
+    (a tagger boundary slip such as "the foreign ministry in")."""
+    while True:
+        old = (start, end)
+        while start < end and not (text[start].isalnum() or text[start] in "@#"):
+            start += 1
+        while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
+            end -= 1
+        last = text[start:end].rsplit(None, 1)
+        if len(last) == 2 and last[1].lower() in TRAILING_FUNCTION_WORDS:
+            end = start + len(last[0])
+        if (start, end) == old:
+            return start, end
+
+
+def tidy_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
+    """Role spans with every Source span tidied (and dropped if nothing is left)."""
+    out = []
+    for s in spans:
+        if s.role == "SOURCE":
+            start, end = tidy_mention(text, s.start, s.end)
+            if end <= start:
+                continue
+            s = RoleSpan(s.role, start, end, s.score)
+        out.append(s)
+    return out
+
+
 def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> list[tuple[MarkPair, float]]:
     """Outer quotation-mark pairs whose inside the tagger reads as Content."""
     kept = []
@@ -125,7 +157,7 @@ def decode_document(
     hidden: Optional[np.ndarray] = None,
 ) -> tuple[list[RoleSpan], list[LinkedQuote]]:
     """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
-    spans = decode_spans(doc, probs)
+    spans = tidy_sources(text, decode_spans(doc, probs))
     quotes = detect_quotes(text, doc, probs, threshold)
     chosen = None
     if linker is not None and hidden is not None:

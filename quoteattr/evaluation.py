@@ -287,7 +287,7 @@ def format_report(report: Mapping[str, Any], max_errors: int = 20) -> str:
         for kind, v in report["by_kind"].items():
             lines.append(f"{kind:20}{v['gold']:6d}{_pct(v['found_recall'])}  {_pct(v['attribution_recall'])}")
     errors = report["errors"]
-    if errors:
+    if errors and max_errors > 0:
         lines.append("")
         lines.append(f"errors ({len(errors)}; first {min(len(errors), max_errors)}):")
         for e in errors[:max_errors]:

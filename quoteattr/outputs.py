@@ -22,7 +22,8 @@ FORMATS = ("jsonl", "csv", "html")
 CSV_FIELDS = ["doc_id", "start", "end", "text", "speaker", "mention_start", "mention_end", "mention_text",
               "cue_start", "cue_end", "cue_text", "score"]
 # Distinguishable background colours, reused in turn when there are more speakers.
-PALETTE = ["#ffd8a8", "#b2f2bb", "#a5d8ff", "#ffc9c9", "#d0bfff", "#fff3bf", "#99e9f2", "#eebefa", "#c3fae8", "#ffe8cc"]
+PALETTE = ["#ffd8a8", "#b2f2bb", "#a5d8ff", "#ffc9c9", "#d0bfff", "#fff3bf", "#99e9f2", "#eebefa", "#c3fae8", "#ffe8cc",
+           "#ffa94d", "#69db7c", "#4dabf7", "#ff8787", "#9775fa", "#ffd43b", "#3bc9db", "#da77f2", "#38d9a9", "#a9e34b"]
 
 
 def atomic_write(path: Path, content: str) -> None:

@@ -51,7 +51,7 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def _same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str) -> bool:
     """Equal, a prefix form (Iran/Iranian, Pakistan/Pakistani) or a near-spelling of a long word."""
     if a == b:
         return True
@@ -90,7 +90,7 @@ class _Cluster:
     mentions: list[Span] = field(default_factory=list)
 
 
-def _content_words(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w not in DETERMINERS and w not in {"of", "and", "in", "for", "on"}]
 
 
@@ -106,13 +106,13 @@ def _mention_kind(text: str) -> str:
     return "named"
 
 
-def _org_match(cluster: _Cluster, words: list[str]) -> bool:
-    """Organisation names match when the shorter one's content words all appear
-    (loosely) in the longer one, and they share either two words or their head."""
-    small, big = sorted((cluster.key_words, words), key=len)
-    if not small or not all(any(_same_word(s, b) for b in big) for s in small):
+def same_organisation(a: list[str], b: list[str]) -> bool:
+    """Organisation names (content words) match when the shorter one's words all
+    appear (loosely) in the longer one, and they share either two words or their head."""
+    small, big = sorted((a, b), key=len)
+    if not small or not all(any(same_word(s, b) for b in big) for s in small):
         return False
-    return len(small) >= 2 or _same_word(small[-1], big[-1])
+    return len(small) >= 2 or same_word(small[-1], big[-1])
 
 
 def resolve_speakers(
@@ -133,14 +133,14 @@ def resolve_speakers(
     named.sort(key=lambda item: (item[1] is None, item[0]))
     for (start, end), person in named:
         surface = text[start:end]
-        words = _content_words(surface)
+        words = content_words(surface)
         if person is None and words and len(surface.split()) == 1:
-            surname_of = next((c for c in clusters if c.kind == "person" and _same_word(c.key_words[-1], words[-1])), None)
+            surname_of = next((c for c in clusters if c.kind == "person" and same_word(c.key_words[-1], words[-1])), None)
             if surname_of is not None:
                 person = surname_of.name
         if person is not None:
             surname = normalise(person).split()[-1]
-            match = next((c for c in clusters if c.kind == "person" and _same_word(c.key_words[-1], surname)), None)
+            match = next((c for c in clusters if c.kind == "person" and same_word(c.key_words[-1], surname)), None)
             if match is None:
                 match = _Cluster(person, "person", normalise(person).split())
                 clusters.append(match)
@@ -149,8 +149,8 @@ def resolve_speakers(
         else:
             tokens = surface.split()
             name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
-            words = _content_words(name)
-            match = next((c for c in clusters if c.kind == "organisation" and _org_match(c, words)), None)
+            words = content_words(name)
+            match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.key_words, words)), None)
             if match is None:
                 match = _Cluster(name, "organisation", words)
                 clusters.append(match)
@@ -178,7 +178,7 @@ def resolve_speakers(
         if kind == "description":
             key = (want, head)
             if key not in head_pools:
-                head_pools[key] = [sc for sc in pool if any(_same_word(head, w) for w in sc[1].key_words)]
+                head_pools[key] = [sc for sc in pool if any(same_word(head, w) for w in sc[1].key_words)]
             pool = head_pools[key] or pool
         if not pool:
             continue

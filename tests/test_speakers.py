@@ -70,3 +70,14 @@ def test_corpus_speaker_index_merges_documents():
     assert by_name["Ana Echeverria"].quotes == 1  # same surname, other first name: another person
     assert by_name["Health Ministry"].documents == ["a", "c"]
     assert index[0].name == "Tomas Echeverria"
+
+
+def test_tidy_mention_drops_trailing_function_words_and_punctuation():
+    from quoteattr.decoding import tidy_mention
+
+    text = "the Iranian foreign ministry in a statement, and Prime Minister Ana Lee, said"
+    a = text.index("the Iranian")
+    assert text[slice(*tidy_mention(text, a, a + len("the Iranian foreign ministry in")))] == "the Iranian foreign ministry"
+    b = text.index("Prime")
+    assert text[slice(*tidy_mention(text, b, text.index(" said")))] == "Prime Minister Ana Lee"
+    assert tidy_mention(text, 0, 0) == (0, 0)
