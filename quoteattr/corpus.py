@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .names import normalise
-from .speakers import content_words, same_organisation, same_word
+from .speakers import same_organisation, same_word
 from .types import DocumentResult
 
 
@@ -37,7 +37,7 @@ def _compatible(a: str, b: str, kind: str) -> bool:
     if na == nb:
         return True
     if kind == "organisation":
-        return same_organisation(content_words(a), content_words(b))
+        return same_organisation(a, b)
     if kind != "person" or not same_word(na[-1], nb[-1]):
         return False
     # Same surname: the shorter name's other words must appear in the longer one.

@@ -59,17 +59,20 @@ def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
             return start, end
 
 
-def tidy_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
-    """Role spans with every Source span tidied (and dropped if nothing is left)."""
-    out = []
-    for s in spans:
-        if s.role == "SOURCE":
-            start, end = tidy_mention(text, s.start, s.end)
-            if end <= start:
-                continue
-            s = RoleSpan(s.role, start, end, s.score)
-        out.append(s)
-    return out
+def _tidy(text: str, span: RoleSpan) -> Optional[RoleSpan]:
+    start, end = tidy_mention(text, span.start, span.end)
+    return RoleSpan(span.role, start, end, span.score) if end > start else None
+
+
+def tidy_output(text: str, spans: Sequence[RoleSpan], linked: Sequence[LinkedQuote]) -> tuple[list[RoleSpan], list[LinkedQuote]]:
+    """Source spans and quote mentions as shown to users: without edge punctuation or
+    trailing function words. Tagging, linking and span metrics keep the raw spans,
+    which follow PolNeAR's conventions (appositive commas included)."""
+    tidy_spans = [t for t in ((_tidy(text, s) if s.role == "SOURCE" else s) for s in spans) if t is not None]
+    tidy_linked = [
+        LinkedQuote(q.pair, q.score, _tidy(text, q.mention) if q.mention else None, q.cue) for q in linked
+    ]
+    return tidy_spans, tidy_linked
 
 
 def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> list[tuple[MarkPair, float]]:
@@ -157,7 +160,7 @@ def decode_document(
     hidden: Optional[np.ndarray] = None,
 ) -> tuple[list[RoleSpan], list[LinkedQuote]]:
     """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
-    spans = tidy_sources(text, decode_spans(doc, probs))
+    spans = decode_spans(doc, probs)
     quotes = detect_quotes(text, doc, probs, threshold)
     chosen = None
     if linker is not None and hidden is not None:

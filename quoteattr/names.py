@@ -60,9 +60,20 @@ def speaker_kind(entry: SpeakerEntry) -> str:
 
 
 def matches_speaker(predicted: Optional[str], entry: SpeakerEntry) -> bool:
-    """Whether a predicted canonical name refers to the gold speaker ``entry``."""
+    """Whether a predicted canonical name refers to the gold speaker ``entry``.
+
+    A conjoined prediction ("Tehran and Islamabad") names each of its parts,
+    so it is right when one part is: gold credits such quotes to every part.
+    """
     if not predicted:
         return False
+    parts = [p for p in re.split(r"\s+(?:and|&)\s+|,\s*", predicted) if p.strip()]
+    if len(parts) > 1:
+        return any(_matches_one(p, entry) for p in parts)
+    return _matches_one(predicted, entry)
+
+
+def _matches_one(predicted: str, entry: SpeakerEntry) -> bool:
     pred = normalise(predicted)
     if not pred:
         return False

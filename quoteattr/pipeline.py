@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from .decoding import decode_document, to_quotes
+from .decoding import decode_document, tidy_output, to_quotes
 from .inference import run_tagger
 from .linking import Linker
 from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_tagger
@@ -86,6 +86,6 @@ class QuoteAttributor:
         outs = run_tagger(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size,
                           with_hidden=self.linker is not None)
         for (doc_id, text), tdoc, out in zip(chunk, tdocs, outs):
-            spans, linked = decode_document(text, tdoc, out.probs, s.quote_threshold, self.linker, out.hidden)
+            spans, linked = tidy_output(text, *decode_document(text, tdoc, out.probs, s.quote_threshold, self.linker, out.hidden))
             speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
             yield DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)

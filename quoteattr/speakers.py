@@ -40,15 +40,21 @@ def _words(text: str) -> list[str]:
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a transposition counts once), capped past ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        prev = cur
-    return prev[-1]
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
 
 
 def same_word(a: str, b: str) -> bool:
@@ -58,27 +64,35 @@ def same_word(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
         return True
-    return min(len(a), len(b)) >= 7 and _edit_distance(a, b, 2) <= 2
+    shortest = min(len(a), len(b))
+    # Misspellings of long names: one edit (or swap) from 7 letters, two from 10.
+    return shortest >= 7 and _edit_distance(a, b, 2) <= (2 if shortest >= 10 else 1)
 
 
 def _person_name(text: str) -> Optional[str]:
     """The personal name inside a mention (after any title), or None."""
     words = _words(text)
-    if not words or any(normalise(w) in ORGANISATION_WORDS for w in words):
+    if not words:
         return None
-    # Keep the trailing run of capitalised words that follows the last title word.
+    # Keep the trailing run of capitalised words that follows the last title word;
+    # what precedes it ("Foreign Office spokesperson") only describes the person.
     tail: list[str] = []
+    stop = ""
     for w in reversed(words):
         key = normalise(w)
         if key in TITLES or not w[:1].isupper() or key in DETERMINERS:
+            stop = key
             break
         tail.append(w)
     tail.reverse()
+    checked = tail if stop in TITLES else words  # a descriptor before a title may name an organisation
+    if any(normalise(w) in ORGANISATION_WORDS for w in checked):
+        return None
     # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
     tail = [w for w in tail if not re.search(r"['\u2019]s$", w)]
     if not tail:
         return None
-    titled = len(tail) < len(words)
+    titled = stop in TITLES
     return " ".join(tail) if len(tail) >= 2 or titled else None
 
 
@@ -88,6 +102,7 @@ class _Cluster:
     kind: str
     key_words: list[str]
     mentions: list[Span] = field(default_factory=list)
+    forms: dict[str, int] = field(default_factory=dict)  # organisation name forms and their counts
 
 
 def content_words(text: str) -> list[str]:
@@ -103,16 +118,38 @@ def _mention_kind(text: str) -> str:
     raw = [w for w in _words(text) if normalise(w) not in DETERMINERS]
     if not any(w[:1].isupper() for w in raw):
         return "description"
+    if head_word(text) in TITLES and _person_name(text) is None:
+        return "description"  # "the Foreign Minister": a role, resolved like "the minister"
     return "named"
 
 
-def same_organisation(a: list[str], b: list[str]) -> bool:
-    """Organisation names (content words) match when the shorter one's words all
-    appear (loosely) in the longer one, and they share either two words or their head."""
-    small, big = sorted((a, b), key=len)
-    if not small or not all(any(same_word(s, b) for b in big) for s in small):
+PREPOSITIONS = frozenset("of in for at on to from".split())
+
+
+def head_word(name: str) -> str:
+    """The head noun of a name: last word before any preposition
+    ("embassy" in "Pakistani embassy in Iran", "ministry" in "Ministry of Foreign Affairs")."""
+    words = [w for w in normalise(name).split() if w not in DETERMINERS]
+    for i, w in enumerate(words):
+        if w in PREPOSITIONS and i > 0:
+            return words[i - 1]
+    return words[-1] if words else ""
+
+
+def same_organisation(a: str, b: str) -> bool:
+    """Organisation names match when their heads agree and the shorter name's
+    content words all appear (loosely) in the longer one."""
+    if is_group(a) != is_group(b):
+        return False  # "Iran and Pakistan" is neither Iran nor Pakistan
+    small, big = sorted((content_words(a), content_words(b)), key=len)
+    if not small or not all(any(same_word(s, w) for w in big) for s in small):
         return False
-    return len(small) >= 2 or same_word(small[-1], big[-1])
+    return same_word(head_word(a), head_word(b))
+
+
+def is_group(name: str) -> bool:
+    """A conjoined mention of several speakers ("Tehran and Islamabad")."""
+    return bool(re.search(r"\s(and|&)\s", name))
 
 
 def resolve_speakers(
@@ -150,18 +187,22 @@ def resolve_speakers(
             tokens = surface.split()
             name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
             words = content_words(name)
-            match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.key_words, words)), None)
+            match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, name)), None)
             if match is None:
                 match = _Cluster(name, "organisation", words)
                 clusters.append(match)
-            elif len(words) > len(match.key_words):
-                match.name, match.key_words = name, words
+            match.forms[name] = match.forms.get(name, 0) + 1
+            # Canonical form: the most complete name, then the most frequent (Pakistan over
+            # Pakistani), then the most proper-name-like (capitalised words).
+            best = max(match.forms, key=lambda f: (len(content_words(f)), match.forms[f], sum(w[:1].isupper() for w in f.split()), -len(f)))
+            match.name, match.key_words = best, content_words(best)
         match.mentions.append(Span.from_text(text, start, end))
         owner[(start, end)] = match
     # Antecedents are named mentions only, searched by position (no chains of pronouns).
-    pools: dict[Optional[str], list[tuple[tuple[int, int], _Cluster]]] = {None: sorted(owner.items(), key=lambda sc: sc[0])}
+    ordered = sorted(owner.items(), key=lambda sc: sc[0])
+    pools: dict[Optional[str], list[tuple[tuple[int, int], _Cluster]]] = {None: ordered}
     for kind_name in ("person", "organisation"):
-        pools[kind_name] = [sc for sc in pools[None] if sc[1].kind == kind_name]
+        pools[kind_name] = [sc for sc in ordered if sc[1].kind == kind_name]
     head_pools: dict[tuple[Optional[str], str], list[tuple[tuple[int, int], _Cluster]]] = {}
     starts_of: dict[int, list[int]] = {}  # pool id -> its start offsets, for bisect
     for start, end in pending:

@@ -28,3 +28,9 @@ def test_organisations_have_no_surname_rule():
     assert matches_speaker("the health ministry", org)
     assert not matches_speaker("Ministry of Finance", org)
     assert not is_person_name("Ministry of Health") and is_person_name("Ann Lee")
+
+
+def test_conjoined_prediction_is_right_when_a_part_is():
+    org = SpeakerEntry("c", "Chile", ("Chile", "Santiago"))
+    assert matches_speaker("Santiago and Lima", org)
+    assert not matches_speaker("Lima and Quito", org)

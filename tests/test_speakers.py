@@ -81,3 +81,21 @@ def test_tidy_mention_drops_trailing_function_words_and_punctuation():
     b = text.index("Prime")
     assert text[slice(*tidy_mention(text, b, text.index(" said")))] == "Prime Minister Ana Lee"
     assert tidy_mention(text, 0, 0) == (0, 0)
+
+
+def test_place_is_not_merged_into_an_organisation_located_there():
+    from quoteattr.speakers import same_organisation
+
+    assert not same_organisation("Iran", "Brazilian embassy in Iran")
+    assert same_organisation("the foreign ministry", "Ministry of Foreign Affairs")
+    assert same_organisation("Chile", "Chilean")
+
+
+def test_titles_descriptors_and_spelling_tolerance():
+    from quoteattr.speakers import _mention_kind, _person_name, same_word
+
+    assert _person_name("Health Office spokesperson Ana Maria Lee") == "Ana Maria Lee"
+    assert _person_name("the Chilean") is None
+    assert _mention_kind("the Foreign Minister") == "description"
+    assert not same_word("minister", "ministry")
+    assert same_word("abdullahian", "abdullahain") and same_word("echeverria", "echevarria")

@@ -39,3 +39,23 @@ Backbone: `{cfg.backbone if not cfg.init_model else cfg.init_model}`; casing sig
 {settings}
 """
     (directory / "README.md").write_text(text, encoding="utf-8")
+
+
+def append_linker_card(directory: Path, report: dict[str, Any]) -> None:
+    """Add (or replace) the linker section of a model card."""
+    card = directory / "README.md"
+    text = card.read_text(encoding="utf-8") if card.is_file() else "# quoteattr tagger\n"
+    text = text.split("\n## Quote-to-speaker linker", 1)[0].rstrip("\n") + "\n"
+    rows = "\n".join(f"| {h['epoch']} | {h.get('dev_link_accuracy', h.get('train_link_accuracy'))} |" for h in report["history"])
+    text += f"""
+## Quote-to-speaker linker
+A pair scorer over the tagger's hidden states and position features, trained on
+{report['train_examples']} attribution links (`linker.safetensors`, `linker.json`).
+Link accuracy: the gold Source among at least two candidate mentions within
+{report['config']['paragraph_window']} paragraphs ({report['dev_examples']} dev links); best kept.
+
+| epoch | link accuracy |
+|---|---|
+{rows}
+"""
+    card.write_text(text, encoding="utf-8")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -24,6 +26,7 @@ from quoteattr.linking import (
 from quoteattr.modeling import ModelError, load_tagger
 from quoteattr.tagging import tokenize_document
 
+from .card import append_linker_card
 from .config import ConfigError, LinkerConfig, parse_args
 from .data import load_documents
 
@@ -55,14 +58,35 @@ def link_examples(model: Any, tokenizer: Any, settings: Any, docs: Sequence[Gold
     return examples
 
 
-def _accuracy(scorer: Any, examples: Sequence[Example]) -> float:
+def _padded(examples: Sequence[Example]) -> tuple[Any, Any, Any]:
+    """A batch as (inputs [B, K, D], mask [B, K], targets [B]) padded to the most candidates."""
+    import torch
+
+    width = max(len(x) for x, _ in examples)
+    dim = examples[0][0].shape[1]
+    inputs = np.zeros((len(examples), width, dim), dtype=np.float32)
+    mask = np.zeros((len(examples), width), dtype=bool)
+    for r, (x, _) in enumerate(examples):
+        inputs[r, : len(x)] = x
+        mask[r, : len(x)] = True
+    targets = torch.tensor([y for _, y in examples])
+    return torch.from_numpy(inputs), torch.from_numpy(mask), targets
+
+
+def _scores(scorer: Any, inputs: Any, mask: Any) -> Any:
+    scores = scorer(inputs).squeeze(-1)
+    return scores.masked_fill(~mask, float("-inf"))
+
+
+def _accuracy(scorer: Any, examples: Sequence[Example], batch: int = 256) -> float:
     import torch
 
     scorer.eval()
     right = 0
     with torch.inference_mode():
-        for x, y in examples:
-            right += int(scorer(torch.from_numpy(x)).squeeze(-1).argmax()) == y
+        for k in range(0, len(examples), batch):
+            inputs, mask, targets = _padded(examples[k : k + batch])
+            right += int((_scores(scorer, inputs, mask).argmax(dim=1) == targets).sum())
     scorer.train()
     return right / len(examples) if examples else 0.0
 
@@ -95,11 +119,8 @@ def train_linker(cfg: LinkerConfig, log=print) -> dict[str, Any]:
         total = 0.0
         for start in range(0, len(order), 32):
             optimizer.zero_grad(set_to_none=True)
-            loss = torch.zeros(())
-            for i in order[start : start + 32]:
-                x, y = train_ex[i]
-                scores = scorer(torch.from_numpy(x)).squeeze(-1)
-                loss = loss + torch.nn.functional.cross_entropy(scores[None, :], torch.tensor([y]))
+            inputs, mask, targets = _padded([train_ex[i] for i in order[start : start + 32]])
+            loss = torch.nn.functional.cross_entropy(_scores(scorer, inputs, mask), targets, reduction="sum")
             loss.backward()
             optimizer.step()
             total += float(loss.detach())
@@ -111,8 +132,12 @@ def train_linker(cfg: LinkerConfig, log=print) -> dict[str, Any]:
             best_acc, best_state = acc, {k: v.clone() for k, v in scorer.state_dict().items()}
     scorer.load_state_dict(best_state)
     Linker(scorer, link_settings).save(cfg.model_dir)
+    report = {"config": asdict(cfg), "history": history, "best_link_accuracy": round(best_acc, 4),
+              "train_examples": len(train_ex), "dev_examples": len(dev_ex)}
+    (Path(cfg.model_dir) / "linker_metrics.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    append_linker_card(Path(cfg.model_dir), report)
     log(f"linker saved to {cfg.model_dir} (best link accuracy {best_acc:.4f})")
-    return {"history": history, "best_link_accuracy": round(best_acc, 4), "train_examples": len(train_ex), "dev_examples": len(dev_ex)}
+    return report
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

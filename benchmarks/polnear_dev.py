@@ -1,0 +1,51 @@
+"""All PolNeAR dev metrics of a model: exact span F1 per role, quotes, quote-to-speaker links.
+
+    python benchmarks/polnear_dev.py --dev ../shared/data/polnear/dev            # shipped model
+    python benchmarks/polnear_dev.py --dev ../shared/data/polnear/dev --model runs/x/model --int8
+
+Uses the same code as the training loop's dev evaluation (training.metrics),
+with the model folder's learned linker when it has one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dev", required=True, help="PolNeAR dev folder (text/ + attributions/)")
+    parser.add_argument("--model", help="model folder (default: the shipped model)")
+    parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
+    parser.add_argument("--no-linker", action="store_true", help="use the nearest-mention rule instead of the learned linker")
+    parser.add_argument("--json", help="also write the metrics here")
+    args = parser.parse_args()
+
+    from transformers.utils import logging as hf_logging
+
+    from quoteattr.gold import load_gold
+    from quoteattr.pipeline import QuoteAttributor
+    from training.metrics import evaluate_tagger
+
+    hf_logging.disable_progress_bar()
+    qa = QuoteAttributor.from_pretrained(args.model, int8=args.int8)
+    docs = load_gold(args.dev)
+    started = time.perf_counter()
+    metrics = evaluate_tagger(qa.model, qa.tokenizer, docs, qa.settings, linker=None if args.no_linker else qa.linker)
+    metrics["seconds"] = round(time.perf_counter() - started, 1)
+    metrics["linker"] = "nearest-mention rule" if (args.no_linker or qa.linker is None) else "learned"
+    metrics["int8"] = args.int8
+    print(json.dumps(metrics, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
