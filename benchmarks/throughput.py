@@ -54,13 +54,12 @@ def main() -> int:
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
 
-    import numpy as np
     import torch
     from transformers.utils import logging as hf_logging
 
     from quoteattr.inference import length_batches
     from quoteattr.pipeline import QuoteAttributor
-    from quoteattr.tagging import make_windows, tokenize_document
+    from quoteattr.tagging import collate, make_windows, tokenize_document
 
     hf_logging.disable_progress_bar()
     if args.threads:
@@ -80,22 +79,16 @@ def main() -> int:
     docs = [tokenize_document(t, tok) for t in texts]
     n_tokens = int(sum(len(d.input_ids) for d in docs))
     windows = [w for i, d in enumerate(docs) for w in make_windows(d, i, tok.cls_token_id, tok.sep_token_id, s.max_length, s.stride, s.use_casing)]
-    batches = []
-    for batch in length_batches(windows, args.batch_size):
-        width = max(len(w.input_ids) for w in batch)
-        ids = np.zeros((len(batch), width), dtype=np.int64)
-        types = np.zeros_like(ids)
-        mask = np.zeros_like(ids)
-        for r, w in enumerate(batch):
-            ids[r, : len(w.input_ids)] = w.input_ids
-            types[r, : len(w.input_ids)] = w.token_type_ids
-            mask[r, : len(w.input_ids)] = 1
-        batches.append((torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)))
+    keys = ("input_ids", "token_type_ids", "attention_mask")
+    batches = [
+        {k: torch.from_numpy(v) for k, v in collate(batch, tok.pad_token_id or 0).items() if k in keys}
+        for batch in length_batches(windows, args.batch_size)
+    ]
     encoder = qa.model.base_model
     started = time.perf_counter()
     with torch.inference_mode():
-        for ids, types, mask in batches:
-            encoder(input_ids=ids, token_type_ids=types, attention_mask=mask)
+        for batch in batches:
+            encoder(**batch)
     encoder_s = time.perf_counter() - started
 
     figures = {

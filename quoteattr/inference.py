@@ -11,7 +11,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
-from .tagging import TokenizedDocument, Window, make_windows, merge_window_probs
+from .tagging import TokenizedDocument, Window, collate, make_windows, merge_window_probs
 
 
 def length_batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window]]:
@@ -51,18 +51,9 @@ def run_tagger(
     pad = tokenizer.pad_token_id or 0
     with torch.inference_mode():
         for batch in length_batches(windows, batch_size):
-            width = max(len(w.input_ids) for w in batch)
-            ids = np.full((len(batch), width), pad, dtype=np.int64)
-            types = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for r, w in enumerate(batch):
-                ids[r, : len(w.input_ids)] = w.input_ids
-                types[r, : len(w.input_ids)] = w.token_type_ids
-                mask[r, : len(w.input_ids)] = 1
+            arrays = collate(batch, pad)
             output = model(
-                input_ids=torch.from_numpy(ids).to(device),
-                token_type_ids=torch.from_numpy(types).to(device),
-                attention_mask=torch.from_numpy(mask).to(device),
+                **{k: torch.from_numpy(arrays[k]).to(device) for k in ("input_ids", "token_type_ids", "attention_mask")},
                 output_hidden_states=with_hidden,
             )
             probs = torch.softmax(output.logits.float(), dim=-1).cpu().numpy()

@@ -150,6 +150,25 @@ def make_windows(
     return windows
 
 
+def collate(windows: Sequence[Window], pad_id: int) -> dict[str, np.ndarray]:
+    """Pad a batch of windows to its longest member (labels -100 where absent or padded)."""
+    width = max(len(w.input_ids) for w in windows)
+    batch = {
+        "input_ids": np.full((len(windows), width), pad_id, dtype=np.int64),
+        "token_type_ids": np.zeros((len(windows), width), dtype=np.int64),
+        "attention_mask": np.zeros((len(windows), width), dtype=np.int64),
+        "labels": np.full((len(windows), width), IGNORE, dtype=np.int64),
+    }
+    for r, w in enumerate(windows):
+        n = len(w.input_ids)
+        batch["input_ids"][r, :n] = w.input_ids
+        batch["token_type_ids"][r, :n] = w.token_type_ids
+        batch["attention_mask"][r, :n] = 1
+        if w.labels is not None:
+            batch["labels"][r, :n] = w.labels
+    return batch
+
+
 def merge_window_probs(n_tokens: int, windows: Sequence[Window], probs: Sequence[np.ndarray]) -> np.ndarray:
     """Per-token rows (label probabilities or hidden states) of one document,
     each token taken from the window where it has the most context on both sides."""

@@ -11,7 +11,6 @@ import random
 from pathlib import Path
 from typing import Optional, Sequence
 
-import numpy as np
 
 from quoteattr.gold import GoldDocument, load_gold
 from quoteattr.marks import DOUBLE, SINGLE, find_mark_pairs
@@ -80,22 +79,3 @@ def labelled_windows(
             make_windows(tokens, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride, use_casing, labels)
         )
     return windows
-
-
-def collate(windows: Sequence[Window], pad_id: int) -> dict[str, np.ndarray]:
-    """Pad a batch of windows to its longest member."""
-    width = max(len(w.input_ids) for w in windows)
-    batch = {
-        "input_ids": np.full((len(windows), width), pad_id, dtype=np.int64),
-        "token_type_ids": np.zeros((len(windows), width), dtype=np.int64),
-        "attention_mask": np.zeros((len(windows), width), dtype=np.int64),
-        "labels": np.full((len(windows), width), -100, dtype=np.int64),
-    }
-    for r, w in enumerate(windows):
-        n = len(w.input_ids)
-        batch["input_ids"][r, :n] = w.input_ids
-        batch["token_type_ids"][r, :n] = w.token_type_ids
-        batch["attention_mask"][r, :n] = 1
-        if w.labels is not None:
-            batch["labels"][r, :n] = w.labels
-    return batch

@@ -19,10 +19,11 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from quoteattr.modeling import ModelError, TaggerSettings, build_tagger, load_tagger, save_tagger
+from quoteattr.tagging import collate
 
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
-from .data import collate, labelled_windows, load_documents
+from .data import labelled_windows, load_documents
 from .metrics import evaluate_tagger
 
 
