@@ -17,6 +17,10 @@ from .marks import find_mark_pairs, outer_pairs
 from .types import RecordError, Span
 
 
+QUOTE_FIELDS = frozenset({"start", "end", "text", "kind", "speaker", "mention", "cue", "score"})
+QUOTE_KINDS = (None, "full", "partial")
+
+
 class GoldError(ValueError):
     """Gold data is malformed; the message names the file and line."""
 
@@ -120,6 +124,13 @@ def load_gold_jsonl(path: str | Path, texts_dir: str | Path | None = None) -> li
             raise GoldError(f"{where}: 'quotes' must be a list")
         for i, q in enumerate(quotes):
             qwhere = f"{where}: quotes[{i}]"
+            if not isinstance(q, dict):
+                raise GoldError(f"{qwhere}: expected an object")
+            unknown = sorted(set(q) - QUOTE_FIELDS)
+            if unknown:
+                raise GoldError(f"{qwhere}: unknown field {unknown[0]!r} (known: {', '.join(sorted(QUOTE_FIELDS))})")
+            if q.get("kind") not in QUOTE_KINDS:
+                raise GoldError(f"{qwhere}: unknown kind {q.get('kind')!r} (use 'full', 'partial' or null)")
             span = _span(q, text, qwhere)
             assert span is not None
             speakers = q.get("speaker")
@@ -136,6 +147,13 @@ def load_gold_jsonl(path: str | Path, texts_dir: str | Path | None = None) -> li
                 doc.role_spans.append(("Source", mention.start, mention.end))
             if cue:
                 doc.role_spans.append(("Cue", cue.start, cue.end))
+        order = sorted(range(len(doc.quotes)), key=lambda k: (doc.quotes[k].start, doc.quotes[k].end))
+        for a, b in zip(order, order[1:]):
+            if doc.quotes[b].start < doc.quotes[a].end:
+                raise GoldError(
+                    f"{where}: quotes[{b}] ({doc.quotes[b].start}-{doc.quotes[b].end}) overlaps "
+                    f"quotes[{a}] ({doc.quotes[a].start}-{doc.quotes[a].end})"
+                )
         doc.role_spans = sorted(set(doc.role_spans), key=lambda s: (s[1], s[2], s[0]))
         documents.append(doc)
     return documents
