@@ -165,8 +165,3 @@ def find_mark_pairs(text: str) -> list[MarkPair]:
 def outer_pairs(pairs: list[MarkPair]) -> list[MarkPair]:
     """The pairs not nested inside another pair: the candidate quotations."""
     return [p for p in pairs if p.depth == 0]
-
-
-def strip_marks(text: str) -> str:
-    """Text with quotation marks, surrounding spaces and edge punctuation removed (for lenient matching)."""
-    return text.strip().strip("".join(QUOTE_MARKS) + " \t\r\n.,;:!?-\u2014\u2013").strip()

@@ -13,7 +13,7 @@ import importlib.util
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from . import __version__
 from .tagging import LABELS, NUM_CASING_TYPES
@@ -171,11 +171,3 @@ def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSe
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     model.eval()
     return model, tokenizer, settings
-
-
-def settings_json(settings: TaggerSettings) -> str:
-    return json.dumps(asdict(settings), indent=2)
-
-
-def find_default_model() -> Optional[Path]:
-    return DEFAULT_MODEL_DIR if (DEFAULT_MODEL_DIR / "model.safetensors").is_file() else None

@@ -229,7 +229,9 @@ def decode_spans(doc: TokenizedDocument, probs: np.ndarray) -> list[RoleSpan]:
 def role_probability(doc: TokenizedDocument, probs: np.ndarray, role: str, start: int, end: int) -> float:
     """Mean probability that the words starting inside ``[start, end)`` have ``role``."""
     cols = [LABELS.index(f"B-{role}"), LABELS.index(f"I-{role}")]
-    words = np.flatnonzero(doc.word_starts & (doc.offsets[:, 0] >= start) & (doc.offsets[:, 0] < end))
+    lo = int(np.searchsorted(doc.offsets[:, 0], start, side="left"))
+    hi = int(np.searchsorted(doc.offsets[:, 0], end, side="left"))
+    words = lo + np.flatnonzero(doc.word_starts[lo:hi])
     if len(words) == 0:
         return 0.0
     return float(probs[np.ix_(words, cols)].sum(axis=1).mean())

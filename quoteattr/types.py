@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional
 
 
 class RecordError(ValueError):
@@ -170,8 +170,3 @@ class DocumentResult:
         except json.JSONDecodeError as exc:
             raise RecordError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
         return cls.from_dict(record, where)
-
-
-def spans_sorted(spans: Sequence[Span]) -> tuple[Span, ...]:
-    """Spans in document order, which every output uses."""
-    return tuple(sorted(spans, key=lambda s: (s.start, s.end)))
