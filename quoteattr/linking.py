@@ -20,7 +20,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .tagging import LABELS, TokenizedDocument
+from .tagging import LABELS, TokenizedDocument, token_range
 
 PRONOUNS = frozenset("he she it they i we you him her them his its their".split())
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s")
@@ -58,16 +58,14 @@ class DocumentIndex:
 
 def span_vector(doc: TokenizedDocument, hidden: np.ndarray, start: int, end: int) -> np.ndarray:
     """Mean hidden vector of the tokens starting inside ``[start, end)`` (zeros if none)."""
-    lo = int(np.searchsorted(doc.offsets[:, 0], start, side="left"))
-    hi = int(np.searchsorted(doc.offsets[:, 0], end, side="left"))
+    lo, hi = token_range(doc, start, end)
     if hi <= lo:
         return np.zeros(hidden.shape[1], dtype=np.float32)
     return hidden[lo:hi].mean(axis=0)
 
 
 def source_probability(doc: TokenizedDocument, probs: np.ndarray, start: int, end: int) -> float:
-    lo = int(np.searchsorted(doc.offsets[:, 0], start, side="left"))
-    hi = int(np.searchsorted(doc.offsets[:, 0], end, side="left"))
+    lo, hi = token_range(doc, start, end)
     if hi <= lo:
         return 0.0
     cols = [LABELS.index("B-SOURCE"), LABELS.index("I-SOURCE")]
@@ -105,14 +103,23 @@ def pair_features(
     ])
 
 
-def candidate_spans(
-    index: DocumentIndex, quote: tuple[int, int], mentions: Sequence[tuple[int, int]], window: int
-) -> list[tuple[int, int]]:
-    """Mentions within ``window`` paragraphs of the quote and outside it, nearest first."""
-    p = index.paragraph(quote[0])
-    keep = [m for m in mentions if abs(index.paragraph(m[0]) - p) <= window and not (quote[0] <= m[0] < quote[1])]
-    keep.sort(key=lambda m: abs((m[0] + m[1]) / 2 - (quote[0] + quote[1]) / 2))
-    return keep[:MAX_CANDIDATES]
+class Candidates:
+    """A document's candidate mentions, sorted, searchable by paragraph window."""
+
+    def __init__(self, mentions: Sequence[tuple[int, int]]) -> None:
+        self.mentions = sorted(mentions)
+        self.starts = [m[0] for m in self.mentions]
+
+    def near(self, index: DocumentIndex, quote: tuple[int, int], window: int) -> list[tuple[int, int]]:
+        """Mentions within ``window`` paragraphs of the quote and outside it, nearest first."""
+        p = index.paragraph(quote[0])
+        starts = index.paragraph_starts
+        lo = starts[max(0, p - window)]
+        hi = starts[p + window + 1] if p + window + 1 < len(starts) else len(index.text) + 1
+        keep = [m for m in self.mentions[bisect.bisect_left(self.starts, lo) : bisect.bisect_left(self.starts, hi)]
+                if not (quote[0] <= m[0] < quote[1])]
+        keep.sort(key=lambda m: abs((m[0] + m[1]) / 2 - (quote[0] + quote[1]) / 2))
+        return keep[:MAX_CANDIDATES]
 
 
 def build_scorer(settings: LinkerSettings):
@@ -154,10 +161,11 @@ class Linker:
         import torch
 
         index = DocumentIndex(text)
+        candidates = Candidates(mentions)
         quote_starts = sorted(q[0] for q in quotes)
         chosen: list[Optional[tuple[int, int]]] = []
         for quote in quotes:
-            cands = candidate_spans(index, quote, mentions, self.settings.paragraph_window)
+            cands = candidates.near(index, quote, self.settings.paragraph_window)
             if not cands:
                 chosen.append(None)
                 continue

@@ -159,13 +159,14 @@ def resolve_speakers(
     mentions = sorted({(s.start, s.end) for s in spans if s.role == "SOURCE"} | {(m.start, m.end) for m in linked_mentions})
     clusters: list[_Cluster] = []
     owner: dict[tuple[int, int], _Cluster] = {}
-    pending: list[tuple[int, int]] = []
+    pending: list[tuple[int, int, str]] = []  # (start, end, kind) of pronouns and descriptions
     named: list[tuple[tuple[int, int], Optional[str]]] = []
     for start, end in mentions:
-        if _mention_kind(text[start:end]) == "named":
+        kind = _mention_kind(text[start:end])
+        if kind == "named":
             named.append(((start, end), _person_name(text[start:end])))
         else:
-            pending.append((start, end))
+            pending.append((start, end, kind))
     # Full personal names first, so that a bare surname can join the fullest name.
     named.sort(key=lambda item: (item[1] is None, item[0]))
     for (start, end), person in named:
@@ -205,9 +206,8 @@ def resolve_speakers(
         pools[kind_name] = [sc for sc in ordered if sc[1].kind == kind_name]
     head_pools: dict[tuple[Optional[str], str], list[tuple[tuple[int, int], _Cluster]]] = {}
     starts_of: dict[int, list[int]] = {}  # pool id -> its start offsets, for bisect
-    for start, end in pending:
+    for start, end, kind in pending:
         surface = normalise(text[start:end])
-        kind = _mention_kind(text[start:end])
         head = surface.split()[-1] if surface else ""
         if kind == "pronoun":
             if head in FIRST_SECOND:

@@ -226,11 +226,17 @@ def decode_spans(doc: TokenizedDocument, probs: np.ndarray) -> list[RoleSpan]:
     return spans
 
 
+def token_range(doc: TokenizedDocument, start: int, end: int) -> tuple[int, int]:
+    """Indices ``[lo, hi)`` of the tokens starting inside ``[start, end)`` (offsets are sorted)."""
+    lo = int(np.searchsorted(doc.offsets[:, 0], start, side="left"))
+    hi = int(np.searchsorted(doc.offsets[:, 0], end, side="left"))
+    return lo, hi
+
+
 def role_probability(doc: TokenizedDocument, probs: np.ndarray, role: str, start: int, end: int) -> float:
     """Mean probability that the words starting inside ``[start, end)`` have ``role``."""
     cols = [LABELS.index(f"B-{role}"), LABELS.index(f"I-{role}")]
-    lo = int(np.searchsorted(doc.offsets[:, 0], start, side="left"))
-    hi = int(np.searchsorted(doc.offsets[:, 0], end, side="left"))
+    lo, hi = token_range(doc, start, end)
     words = lo + np.flatnonzero(doc.word_starts[lo:hi])
     if len(words) == 0:
         return 0.0

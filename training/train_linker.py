@@ -20,7 +20,7 @@ import numpy as np
 from quoteattr.gold import GoldDocument
 from quoteattr.inference import run_tagger
 from quoteattr.linking import (
-    DocumentIndex, Linker, LinkerSettings, build_scorer, candidate_spans, pair_features, pair_inputs,
+    Candidates, DocumentIndex, Linker, LinkerSettings, build_scorer, pair_features, pair_inputs,
     source_probability, span_vector,
 )
 from quoteattr.modeling import ModelError, load_tagger
@@ -42,13 +42,13 @@ def link_examples(model: Any, tokenizer: Any, settings: Any, docs: Sequence[Gold
         outs = run_tagger(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, with_hidden=True)
         for doc, tdoc, out in zip(part, tdocs, outs):
             index = DocumentIndex(doc.text)
-            mentions = sorted({(a, b) for label, a, b in doc.role_spans if label == "Source"})
+            candidates = Candidates({(a, b) for label, a, b in doc.role_spans if label == "Source"})
             cues = sorted({(a, b) for label, a, b in doc.role_spans if label == "Cue"})
             starts = sorted(region[0] for region, _ in doc.links)
             for region, source in doc.links:
                 if source is None:
                     continue
-                cands = candidate_spans(index, region, mentions, window)
+                cands = candidates.near(index, region, window)
                 if source not in cands or len(cands) < 2:
                     continue
                 qv = span_vector(tdoc, out.hidden, *region)
