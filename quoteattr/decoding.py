@@ -10,13 +10,14 @@ else the speaker of a quote continued from the previous paragraph).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from .marks import MarkPair, find_mark_pairs, outer_pairs
-from .tagging import RoleSpan, TokenizedDocument, decode_spans, role_probability
+from .tagging import LABELS, RoleSpan, TokenizedDocument, decode_spans, role_probability
 from .types import Quote, Span
 
 
@@ -75,14 +76,161 @@ def tidy_output(text: str, spans: Sequence[RoleSpan], linked: Sequence[LinkedQuo
     return tidy_spans, tidy_linked
 
 
-def detect_quotes(text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float) -> list[tuple[MarkPair, float]]:
-    """Outer quotation-mark pairs whose inside the tagger reads as Content."""
-    kept = []
-    for pair in outer_pairs(find_mark_pairs(text)):
-        score = role_probability(doc, probs, "CONTENT", pair.start, pair.end)
-        if score >= threshold:
-            kept.append((pair, score))
-    return kept
+SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s|\n")
+RECOVER_MIN = 0.1  # lowest B-SOURCE probability a recovered speaker may start with
+EXTEND_MIN = 0.05  # lowest I-SOURCE probability that continues it
+SIBLING_MIN = 0.1  # lowest Content probability of marks kept beside a quote in the same sentence
+CONJUNCTIONS = frozenset({"and", "&"})
+
+
+class _Inside:
+    """Membership test for offsets inside quotation-mark pairs (sorted, disjoint)."""
+
+    def __init__(self, pairs: Sequence[MarkPair]) -> None:
+        self.starts = [p.start for p in pairs]
+        self.ends = [p.end for p in pairs]
+
+    def __call__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+MINOR_WORDS = frozenset("a an the and or but nor of in on at to for by with from as vs via into over".split())
+
+
+def is_page_title(text: str, pair: MarkPair) -> bool:
+    """Marks around a whole line of headline-style text: a page title, not speech.
+
+    The line holds nothing but the marks and their inside, the inside does not
+    end a sentence, and it is Title Cased (every word but short function words
+    capitalised) or it repeats text found elsewhere in the page (a headline
+    echoed by breadcrumbs).
+    """
+    if pair.close is None:
+        return False
+    line_start = text.rfind("\n", 0, pair.open) + 1
+    line_end = text.find("\n", pair.close)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start : pair.open].strip() or text[pair.close + 1 : line_end].strip():
+        return False
+    inside = text[pair.start : pair.end].rstrip()
+    if not inside or inside[-1] in ".!?\"'\u201d\u2019":
+        return False
+    words = [w for w in _WORD.findall(inside) if w.lower() not in MINOR_WORDS]
+    if len(words) < 3:
+        return False
+    title_case = all(w[:1].isupper() for w in words)
+    head = inside[: min(40, len(inside))]
+    repeated = text.count(head) > 1
+    return title_case or repeated
+
+
+class _Sentences:
+    """Sentence numbers of offsets; sentence ends inside quotation marks do not count,
+    so a quote and the words around it share one sentence."""
+
+    def __init__(self, text: str, inside: _Inside) -> None:
+        self.breaks = [m.end() for m in SENTENCE_END.finditer(text) if not inside(m.start())]
+        self.length = len(text)
+
+    def index(self, pos: int) -> int:
+        return bisect.bisect_right(self.breaks, pos)
+
+    def bounds(self, k: int) -> tuple[int, int]:
+        return (self.breaks[k - 1] if k > 0 else 0, self.breaks[k] if k < len(self.breaks) else self.length)
+
+
+def recover_sources(
+    text: str, doc: TokenizedDocument, probs: np.ndarray, spans: Sequence[RoleSpan], pairs: Sequence[MarkPair],
+    quotes: Sequence[MarkPair],
+) -> list[RoleSpan]:
+    """Give every Cue outside quotation marks, in a sentence holding a quote, a Source in that sentence.
+
+    News grammar elides or displaces speakers the tagger then reads with low
+    confidence (headline "X agrees to ..., says '...'", a participle "calling
+    for" whose subject opens the sentence). When a sentence has a Cue and no
+    Source, its most likely Source word (B-SOURCE >= RECOVER_MIN) starts one,
+    extended over following words read as I-SOURCE (a conjunction may join
+    two names). Only sentences that hold a detected quote are searched, so
+    the speaker list does not fill with low-confidence mentions. Source spans
+    without a letter (tagger noise) are dropped.
+    """
+    spans = [s for s in spans if s.role != "SOURCE" or any(c.isalpha() for c in text[s.start : s.end])]
+    inside = _Inside(pairs)
+    cues = [s for s in spans if s.role == "CUE" and not inside(s.start)]
+    if not cues:
+        return list(spans)
+    sentences = _Sentences(text, inside)
+    quoted = {sentences.index(q.start) for q in quotes}
+    source_starts = sorted(s.start for s in spans if s.role == "SOURCE" and not inside(s.start))
+    cue_spans = _SortedSpans(cues)
+    words = np.flatnonzero(doc.word_starts)
+    if len(words) == 0:
+        return list(spans)
+    word_end_token = np.append(words[1:], len(doc.input_ids)) - 1
+    word_start_chars = doc.offsets[words, 0]
+    b_prob = probs[words, LABELS.index("B-SOURCE")]
+    i_prob = probs[words, LABELS.index("I-SOURCE")]
+    added: list[RoleSpan] = []
+    done: set[int] = set()
+    for cue in cues:
+        k = sentences.index(cue.start)
+        if k not in quoted:
+            continue
+        lo, hi = sentences.bounds(k)
+        if lo in done or bisect.bisect_left(source_starts, lo) < bisect.bisect_left(source_starts, hi):
+            continue
+        done.add(lo)
+        w0, w1 = np.searchsorted(word_start_chars, [lo, hi])
+        usable = [
+            w for w in range(w0, w1)
+            if not inside(int(word_start_chars[w]))
+            and not cue_spans.overlapping(int(word_start_chars[w]), int(word_start_chars[w]) + 1)
+            and any(c.isalpha() for c in text[doc.offsets[words[w], 0] : doc.offsets[word_end_token[w], 1]])
+        ]
+        if not usable:
+            continue
+        best = max(usable, key=lambda w: b_prob[w])
+        if b_prob[best] < RECOVER_MIN:
+            continue
+        allowed = set(usable)
+        last, scores = best, [float(b_prob[best])]
+        while True:
+            nxt = last + 1
+            if nxt in allowed and i_prob[nxt] >= EXTEND_MIN:
+                last = nxt
+                scores.append(float(i_prob[nxt]))
+            elif (nxt in allowed and nxt + 1 in allowed and i_prob[nxt + 1] >= EXTEND_MIN
+                  and text[doc.offsets[words[nxt], 0] : doc.offsets[word_end_token[nxt], 1]].lower() in CONJUNCTIONS):
+                last = nxt + 1
+                scores.append(float(i_prob[nxt + 1]))
+            else:
+                break
+        start, end = int(doc.offsets[words[best], 0]), int(doc.offsets[word_end_token[last], 1])
+        added.append(RoleSpan("SOURCE", start, end, float(np.mean(scores))))
+    return sorted(list(spans) + added, key=lambda s: (s.start, s.end))
+
+
+def detect_quotes(
+    text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float, pairs: Optional[Sequence[MarkPair]] = None
+) -> list[tuple[MarkPair, float]]:
+    """Outer quotation-mark pairs whose inside the tagger reads as Content (page titles never).
+
+    A pair below ``threshold`` but above SIBLING_MIN is kept when its sentence
+    holds a kept quote: marks beside an attributed quote ("exchanged “friendly”
+    messages, calling for “mutual trust”") quote the same speaker far more
+    often than they scare-quote.
+    """
+    pairs = outer_pairs(find_mark_pairs(text)) if pairs is None else pairs
+    pairs = [p for p in pairs if not is_page_title(text, p)]
+    scores = [role_probability(doc, probs, "CONTENT", p.start, p.end) for p in pairs]
+    keep = [score >= threshold for score in scores]
+    if any(keep) and not all(keep):
+        sentences = _Sentences(text, _Inside(pairs))
+        quoted = {sentences.index(p.start) for p, k in zip(pairs, keep) if k}
+        keep = [k or (score >= SIBLING_MIN and sentences.index(p.start) in quoted) for p, k, score in zip(pairs, keep, scores)]
+    return [(p, score) for p, score, k in zip(pairs, scores, keep) if k]
 
 
 class _SortedSpans:
@@ -160,8 +308,9 @@ def decode_document(
     hidden: Optional[np.ndarray] = None,
 ) -> tuple[list[RoleSpan], list[LinkedQuote]]:
     """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
-    spans = decode_spans(doc, probs)
-    quotes = detect_quotes(text, doc, probs, threshold)
+    pairs = outer_pairs(find_mark_pairs(text))
+    quotes = detect_quotes(text, doc, probs, threshold, pairs)
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [p for p, _ in quotes])
     chosen = None
     if linker is not None and hidden is not None:
         mentions = [(s.start, s.end) for s in spans if s.role == "SOURCE"]

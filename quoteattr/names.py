@@ -25,7 +25,8 @@ ORGANISATION_WORDS = frozenset(
     court parliament senate congress house bank foundation organisation organization federation
     league campaign administration service services forces republic state states kingdom
     authority board bureau centre center network news press times post agency team club
-    consulate mission cabinet presidency""".split()
+    consulate mission cabinet presidency college school academy hospital society trust fund treasury
+    ministries agencies coalition alliance movement church""".split()
 )
 
 

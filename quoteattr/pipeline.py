@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from .decoding import decode_document, tidy_output, to_quotes
-from .inference import run_tagger
+from .inference import TaggerOutput, run_tagger
 from .linking import Linker
 from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_tagger
 from .speakers import resolve_speakers
-from .tagging import tokenize_document
+from .tagging import TokenizedDocument, tokenize_document
 from .types import DocumentResult
 
 Record = Union[str, Mapping[str, Any]]
@@ -25,6 +25,15 @@ def quantize_int8(model: Any) -> Any:
     with warnings.catch_warnings():  # torch marks the quantized tensor API deprecated; the path still works
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def build_result(
+    doc_id: str, text: str, tdoc: TokenizedDocument, out: TaggerOutput, threshold: float, linker: Optional[Linker]
+) -> DocumentResult:
+    """Decode, link and resolve one tagged document (the whole pipeline after the encoder)."""
+    spans, linked = tidy_output(text, *decode_document(text, tdoc, out.probs, threshold, linker, out.hidden))
+    speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
+    return DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)
 
 
 class QuoteAttributor:
@@ -86,6 +95,4 @@ class QuoteAttributor:
         outs = run_tagger(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size,
                           with_hidden=self.linker is not None)
         for (doc_id, text), tdoc, out in zip(chunk, tdocs, outs):
-            spans, linked = tidy_output(text, *decode_document(text, tdoc, out.probs, s.quote_threshold, self.linker, out.hidden))
-            speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
-            yield DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)
+            yield build_result(doc_id, text, tdoc, out, s.quote_threshold, self.linker)

@@ -30,7 +30,8 @@ TITLES = frozenset(
     chair director chief leader ambassador envoy diplomat official officials mayor premier chancellor king queen
     prince general commander judge justice candidate nominee rep representative sen gov mr mrs ms dr prof professor
     counterpart adviser advisor aide deputy head manager ceo founder analyst lawyer attorney dean sheriff captain
-    colonel lieutenant sergeant officer mp lawmaker legislator speaker""".split()
+    colonel lieutenant sergeant officer mp lawmaker legislator speaker rev reverend father pope bishop rabbi imam
+    sir dame lord lady""".split()
 )
 _WORD = re.compile(r"[\w][\w'\u2019.\-]*")
 
@@ -57,43 +58,95 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return d[-1][-1]
 
 
+DEMONYM_ENDINGS = ("ish", "ian", "ese", "an", "i")  # British, Iranian, Chinese, German, Pakistani
+
+
+def _demonym_stem(word: str) -> str:
+    for ending in DEMONYM_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
 def same_word(a: str, b: str) -> bool:
-    """Equal, a prefix form (Iran/Iranian, Pakistan/Pakistani) or a near-spelling of a long word."""
+    """Equal, a prefix or demonym form (Iran/Iranian, Pakistan/Pakistani, Britain/British)
+    or a near-spelling of a long word."""
     if a == b:
         return True
-    short, long_ = sorted((a, b), key=len)
-    if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
-        return True
+    for x, y in ((a, b), (_demonym_stem(a), b), (a, _demonym_stem(b))):
+        short, long_ = sorted((x, y), key=len)
+        if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
+            return True
     shortest = min(len(a), len(b))
     # Misspellings of long names: one edit (or swap) from 7 letters, two from 10.
     return shortest >= 7 and _edit_distance(a, b, 2) <= (2 if shortest >= 10 else 1)
 
 
-def _person_name(text: str) -> Optional[str]:
-    """The personal name inside a mention (after any title), or None."""
+# Lowercase particles inside personal names (Anwaar ul Haq, Ludwig van Beethoven).
+NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das van von der den la le".split())
+# Function words that end a descriptor; a lowercase content word there ("superintendent") is a role.
+FUNCTION_WORDS = frozenset("of in for at on to from by with and or".split())
+# "Sarah Klein of ING", "Kenji Morimoto at Daiwa": a name, then where the person works.
+AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s")
+
+
+def _segment_name(text: str) -> Optional[str]:
+    """The personal name ending a mention without commas (after any title or role), or None."""
     words = _words(text)
     if not words:
         return None
+    before = AFFILIATION.split(text, maxsplit=1)
+    if len(before) == 2 and before[0].strip():
+        name = _segment_name(before[0])
+        if name is not None and len(name.split()) >= 2:
+            return name
     # Keep the trailing run of capitalised words that follows the last title word;
     # what precedes it ("Foreign Office spokesperson") only describes the person.
     tail: list[str] = []
     stop = ""
-    for w in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
         key = normalise(w)
-        if key in TITLES or not w[:1].isupper() or key in DETERMINERS:
+        particle = key in NAME_PARTICLES and tail and i > 0 and words[i - 1][:1].isupper()
+        if not particle and (key in TITLES or not w[:1].isupper() or key in DETERMINERS):
             stop = key
             break
         tail.append(w)
     tail.reverse()
-    checked = tail if stop in TITLES else words  # a descriptor before a title may name an organisation
+    if stop in DETERMINERS and stop:
+        return None  # "The Royal College": personal names take no article
+    # After a title or a lowercase role word only the name itself is checked; after a
+    # preposition the descriptor may name an organisation ("Ministry of Foreign Affairs").
+    role_before = stop in TITLES or (stop and stop not in FUNCTION_WORDS and stop not in DETERMINERS)
+    checked = tail if role_before else words
     if any(normalise(w) in ORGANISATION_WORDS for w in checked):
         return None
     # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
     tail = [w for w in tail if not re.search(r"['\u2019]s$", w)]
     if not tail:
         return None
-    titled = stop in TITLES
-    return " ".join(tail) if len(tail) >= 2 or titled else None
+    return " ".join(tail) if len(tail) >= 2 or stop in TITLES else None
+
+
+def _person_name(text: str) -> Optional[str]:
+    """The personal name inside a mention, or None.
+
+    Appositions are read by their commas: "Tom Becker, who runs a bakery" names
+    its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
+    then a name) names its second.
+    """
+    segments = [seg for seg in text.split(",") if _words(seg)]
+    if not segments:
+        return None
+    name = _segment_name(segments[0])
+    if name is not None or len(segments) == 1:
+        return name
+    last = _words(segments[0])[-1]
+    if normalise(last) in TITLES or not last[:1].isupper():
+        second = _words(segments[1])
+        if second and all(w[:1].isupper() or normalise(w) in NAME_PARTICLES for w in second):
+            return _segment_name(segments[1])
+    return None
 
 
 @dataclass
@@ -152,6 +205,58 @@ def is_group(name: str) -> bool:
     return bool(re.search(r"\s(and|&)\s", name))
 
 
+def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
+    """The organisation cluster a name belongs to (a new one if none), its canonical form updated."""
+    tokens = surface.split()
+    name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
+    match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, name)), None)
+    if match is None:
+        match = _Cluster(name, "organisation", content_words(name))
+        clusters.append(match)
+    match.forms[name] = match.forms.get(name, 0) + 1
+    # Canonical form: the most complete name, then the most frequent (Pakistan over
+    # Pakistani), then the most proper-name-like (capitalised words).
+    best = max(match.forms, key=lambda f: (len(content_words(f)), match.forms[f], sum(w[:1].isupper() for w in f.split()), -len(f)))
+    match.name, match.key_words = best, content_words(best)
+    return match
+
+
+_CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
+
+
+def _named_before(text: str, pos: int, head: str) -> Optional[tuple[int, int]]:
+    """The last proper name before ``pos`` whose head noun is ``head`` capitalised
+    ("Department of Education", "Oregon's Department of Education"), as offsets."""
+    if len(head) < 3 or not head.isalpha():
+        return None
+    pattern = re.compile(
+        rf"(?:{_CAPITALISED}\s+)*{re.escape(head.capitalize())}\w*(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}(?:\s+(?:and\s+)?{_CAPITALISED})*)?"
+    )
+    found = None
+    for m in pattern.finditer(text, 0, pos):
+        if len(m.group().split()) >= 2 and normalise(m.group().split()[0]) not in DETERMINERS:
+            found = (m.start(), m.end())
+    return found
+
+
+def _shares_head(cluster: _Cluster, head: str) -> bool:
+    return any(same_word(head, w) for w in cluster.key_words)
+
+
+def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str]) -> Optional[_Cluster]:
+    """The nearest earlier mention's cluster (for a description, one whose name shares its
+    head noun when any does), else the first later one."""
+    if not pool:
+        return None
+    k = bisect.bisect_left(pool, start, key=lambda item: item[0])
+    if head is not None:
+        earlier = next((c for _, c in reversed(pool[:k]) if _shares_head(c, head)), None)
+        later = next((c for _, c in pool[k:] if _shares_head(c, head)), None)
+        if earlier or later:
+            return earlier or later
+    return pool[k - 1][1] if k > 0 else pool[0][1]
+
+
 def resolve_speakers(
     text: str, spans: Sequence[RoleSpan], linked_mentions: Sequence[RoleSpan]
 ) -> tuple[dict[tuple[int, int], str], tuple[Speaker, ...]]:
@@ -185,28 +290,17 @@ def resolve_speakers(
             elif len(person.split()) > len(match.name.split()):
                 match.name, match.key_words = person, normalise(person).split()
         else:
-            tokens = surface.split()
-            name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
-            words = content_words(name)
-            match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, name)), None)
-            if match is None:
-                match = _Cluster(name, "organisation", words)
-                clusters.append(match)
-            match.forms[name] = match.forms.get(name, 0) + 1
-            # Canonical form: the most complete name, then the most frequent (Pakistan over
-            # Pakistani), then the most proper-name-like (capitalised words).
-            best = max(match.forms, key=lambda f: (len(content_words(f)), match.forms[f], sum(w[:1].isupper() for w in f.split()), -len(f)))
-            match.name, match.key_words = best, content_words(best)
+            match = _join_organisation(clusters, surface)
         match.mentions.append(Span.from_text(text, start, end))
         owner[(start, end)] = match
-    # Antecedents are named mentions only, searched by position (no chains of pronouns).
-    ordered = sorted(owner.items(), key=lambda sc: sc[0])
-    pools: dict[Optional[str], list[tuple[tuple[int, int], _Cluster]]] = {None: ordered}
-    for kind_name in ("person", "organisation"):
-        pools[kind_name] = [sc for sc in ordered if sc[1].kind == kind_name]
-    head_pools: dict[tuple[Optional[str], str], list[tuple[tuple[int, int], _Cluster]]] = {}
-    starts_of: dict[int, list[int]] = {}  # pool id -> its start offsets, for bisect
-    for start, end, kind in pending:
+    # Pronouns and descriptions, in text order, take the nearest earlier compatible
+    # mention; once resolved they are antecedents themselves ("The ministry said ...
+    # It added ..."), so a chain follows the speaker rather than any name in between.
+    pools: dict[Optional[str], list[tuple[int, _Cluster]]] = {None: [], "person": [], "organisation": []}
+    for (start, _), cluster in sorted(owner.items(), key=lambda sc: sc[0]):
+        pools[None].append((start, cluster))
+        pools[cluster.kind].append((start, cluster))
+    for start, end, kind in sorted(pending):
         surface = normalise(text[start:end])
         head = surface.split()[-1] if surface else ""
         if kind == "pronoun":
@@ -215,20 +309,20 @@ def resolve_speakers(
             want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
         else:
             want = "person" if head in TITLES else "organisation"
-        pool = pools[want]
-        if kind == "description":
-            key = (want, head)
-            if key not in head_pools:
-                head_pools[key] = [sc for sc in pool if any(same_word(head, w) for w in sc[1].key_words)]
-            pool = head_pools[key] or pool
-        if not pool:
+        choice = _antecedent(pools[want], start, head if kind == "description" else None)
+        if kind == "description" and want == "organisation" and (choice is None or not _shares_head(choice, head)):
+            found = _named_before(text, start, head)
+            if found is not None:  # "the department" <- "Oregon's Department of Education" (not itself a Source)
+                choice = _join_organisation(clusters, text[found[0] : found[1]])
+                choice.mentions.append(Span.from_text(text, *found))
+                for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
+                    bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
+        if choice is None:
             continue
-        if id(pool) not in starts_of:
-            starts_of[id(pool)] = [sc[0][0] for sc in pool]
-        k = bisect.bisect_left(starts_of[id(pool)], start)
-        choice = pool[k - 1][1] if k > 0 else pool[0][1]
         choice.mentions.append(Span.from_text(text, start, end))
         owner[(start, end)] = choice
+        for pool in {id(p): p for p in (pools[None], pools[choice.kind])}.values():
+            bisect.insort(pool, (start, choice), key=lambda item: item[0])
     speaker_of = {span: cluster.name for span, cluster in owner.items()}
     speakers = tuple(
         Speaker(c.name, tuple(sorted(c.mentions, key=lambda m: m.start)), c.kind) for c in clusters if c.mentions

@@ -1,0 +1,84 @@
+"""Quote detection and speaker recovery from tagger probabilities (hand-set, no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quoteattr.decoding import detect_quotes, is_page_title, recover_sources
+from quoteattr.marks import find_mark_pairs, outer_pairs
+from quoteattr.tagging import LABELS, decode_spans, tokenize_document
+
+from .conftest import tiny_tokenizer
+
+
+def _probs(text: str, labels: dict[str, dict[str, float]]):
+    """A document and probabilities: every word O except the given words' label masses."""
+    doc = tokenize_document(text, tiny_tokenizer([text]))
+    probs = np.zeros((len(doc.input_ids), len(LABELS)), dtype=np.float32)
+    probs[:, LABELS.index("O")] = 1.0
+    for i, (start, end) in enumerate(doc.offsets):
+        word = text[start:end]
+        for key, masses in labels.items():
+            if word == key:
+                probs[i] = 0.0
+                for label, p in masses.items():
+                    probs[i, LABELS.index(label)] = p
+                probs[i, LABELS.index("O")] = 1.0 - sum(masses.values())
+    return doc, probs
+
+
+def test_cue_without_source_recovers_the_likeliest_speaker_in_its_sentence():
+    text = 'Tehran and Islamabad exchanged messages, calling for "mutual trust". Officials met later.'
+    doc, probs = _probs(text, {
+        "Tehran": {"B-SOURCE": 0.15}, "Islamabad": {"I-SOURCE": 0.09},
+        "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
+        "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9}, "Officials": {"B-SOURCE": 0.3},
+    })
+    pairs = outer_pairs(find_mark_pairs(text))
+    quotes = [p for p, _ in detect_quotes(text, doc, probs, 0.5, pairs)]
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, quotes)
+    sources = [text[s.start:s.end] for s in spans if s.role == "SOURCE"]
+    assert sources == ["Tehran and Islamabad"]  # the conjunction joins both names; the next sentence is untouched
+
+
+def test_no_recovery_without_a_quote_or_below_the_floor():
+    text = "The council, calling for calm, met."
+    doc, probs = _probs(text, {"council": {"B-SOURCE": 0.4}, "calling": {"B-CUE": 0.9}})
+    pairs = outer_pairs(find_mark_pairs(text))
+    assert [s.role for s in recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [])] == ["CUE"]
+    text = 'The council met, calling for "calm".'
+    doc, probs = _probs(text, {"council": {"B-SOURCE": 0.05}, "calling": {"B-CUE": 0.9}, "calm": {"I-CONTENT": 0.9}})
+    pairs = outer_pairs(find_mark_pairs(text))
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
+    assert "SOURCE" not in [s.role for s in spans]
+
+
+def test_letterless_source_spans_are_dropped():
+    text = 'Smith - said "yes".'
+    doc, probs = _probs(text, {"-": {"B-SOURCE": 0.9}, "said": {"B-CUE": 0.9}, "yes": {"I-CONTENT": 0.9}})
+    pairs = outer_pairs(find_mark_pairs(text))
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
+    assert all(any(c.isalpha() for c in text[s.start:s.end]) for s in spans if s.role == "SOURCE")
+
+
+def test_weak_marks_beside_a_quote_in_one_sentence_are_kept():
+    text = 'They sent "friendly" notes, calling for "mutual trust". A "so-called" plan failed.'
+    doc, probs = _probs(text, {"friendly": {"I-CONTENT": 0.2}, "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9},
+                               "so": {"I-CONTENT": 0.2}, "called": {"I-CONTENT": 0.2}})
+    kept = [text[p.start:p.end] for p, _ in detect_quotes(text, doc, probs, 0.5)]
+    assert kept == ["friendly", "mutual trust"]  # the weak pair in another sentence stays out
+
+
+def _pair(text: str, inside: str):
+    return next(p for p in outer_pairs(find_mark_pairs(text)) if text[p.start:p.end] == inside)
+
+
+def test_page_titles_in_marks_are_not_quotes():
+    title = "Home\n\n  \u201cCouncil Approves New Budget After Long Debate\u201d\n\nThe council met."
+    assert is_page_title(title, _pair(title, "Council Approves New Budget After Long Debate"))
+    echoed = 'News > "Budget approved after a long debate, reports say...\n"Budget approved after a long debate, reports say"\nBody.'
+    assert is_page_title(echoed, _pair(echoed, "Budget approved after a long debate, reports say"))
+    speech = 'Intro.\n\n"We will never give up on this city."\n\nShe spoke at noon.'
+    assert not is_page_title(speech, _pair(speech, "We will never give up on this city."))
+    inline = 'Mayor says "The Budget Is Balanced" at rally'
+    assert not is_page_title(inline, _pair(inline, "The Budget Is Balanced"))
