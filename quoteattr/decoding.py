@@ -96,6 +96,7 @@ class _Inside:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+TITLE_ECHO_CHARS = 2000
 MINOR_WORDS = frozenset("a an the and or but nor of in on at to for by with from as vs via into over".split())
 
 
@@ -121,9 +122,13 @@ def is_page_title(text: str, pair: MarkPair) -> bool:
     if len(words) < 3:
         return False
     title_case = all(w[:1].isupper() for w in words)
-    head = inside[: min(40, len(inside))]
-    repeated = text.count(head) > 1
-    return title_case or repeated
+    if title_case:
+        return True
+    # Echoes sit near the title (breadcrumbs, a headline line): search a bounded
+    # neighbourhood so a page of many quoted lines stays linear.
+    head = inside[:40]
+    near = text[max(0, pair.open - TITLE_ECHO_CHARS) : pair.open] + "\n" + text[pair.end : pair.end + TITLE_ECHO_CHARS]
+    return head in near
 
 
 class _Sentences:

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
-from .tagging import TokenizedDocument, Window, collate, make_windows, merge_window_probs
+from .tagging import LABELS, TokenizedDocument, Window, WindowMerger, collate, make_windows
 
 
 def length_batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window]]:
@@ -25,7 +25,7 @@ class TaggerOutput:
     """Per-token label probabilities and, when asked for, last-layer hidden states."""
 
     probs: np.ndarray  # (n_tokens, n_labels)
-    hidden: Optional[np.ndarray] = None  # (n_tokens, hidden_size)
+    hidden: Optional[np.ndarray] = None  # (n_tokens, hidden_size), float16
 
 
 def run_tagger(
@@ -44,9 +44,10 @@ def run_tagger(
     windows: list[Window] = []
     for i, doc in enumerate(docs):
         windows.extend(make_windows(doc, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride, use_casing))
-    probs_of: dict[int, np.ndarray] = {}
-    hidden_of: dict[int, np.ndarray] = {}
-    index = {id(w): k for k, w in enumerate(windows)}
+    n_labels = len(LABELS)
+    prob_rows = [WindowMerger(len(doc.input_ids), n_labels) for doc in docs]
+    hidden_size = model.config.hidden_size
+    hidden_rows = [WindowMerger(len(doc.input_ids), hidden_size, np.float16) for doc in docs] if with_hidden else []
     device = next(model.parameters()).device
     pad = tokenizer.pad_token_id or 0
     with torch.inference_mode():
@@ -57,18 +58,10 @@ def run_tagger(
                 output_hidden_states=with_hidden,
             )
             probs = torch.softmax(output.logits.float(), dim=-1).cpu().numpy()
-            hidden = output.hidden_states[-1].float().cpu().numpy() if with_hidden else None
+            # Hidden states are kept in fp16: the linker only averages them over spans.
+            hidden = output.hidden_states[-1].to(torch.float16).cpu().numpy() if with_hidden else None
             for r, w in enumerate(batch):
-                probs_of[index[id(w)]] = probs[r, : len(w.input_ids)]
+                prob_rows[w.doc_index].add(w, probs[r])
                 if hidden is not None:
-                    hidden_of[index[id(w)]] = hidden[r, : len(w.input_ids)]
-    per_doc: list[list[int]] = [[] for _ in docs]
-    for k, w in enumerate(windows):
-        per_doc[w.doc_index].append(k)
-    outputs = []
-    for doc, ks in zip(docs, per_doc):
-        wins = [windows[k] for k in ks]
-        probs = merge_window_probs(len(doc.input_ids), wins, [probs_of[k] for k in ks])
-        hidden = merge_window_probs(len(doc.input_ids), wins, [hidden_of[k] for k in ks]) if with_hidden else None
-        outputs.append(TaggerOutput(probs, hidden))
-    return outputs
+                    hidden_rows[w.doc_index].add(w, hidden[r])
+    return [TaggerOutput(prob_rows[i].rows, hidden_rows[i].rows if with_hidden else None) for i in range(len(docs))]

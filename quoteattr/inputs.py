@@ -43,25 +43,23 @@ def _read_txt(path: Path, doc_id: str) -> Item:
 
 
 def _read_jsonl(path: Path) -> Iterator[Item]:
+    """Records line by line; each line is decoded on its own, so one line of broken
+    UTF-8 is reported (file, line, byte) and the lines after it are still read."""
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, "rb")
     except OSError as exc:
         yield InputProblem(str(path), exc.strerror or str(exc))
         return
     with fh:
-        lineno = 0
-        while True:
+        for lineno, raw in enumerate(fh, start=1):
+            where = f"{path}:{lineno}"
             try:
-                line = fh.readline()
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                yield InputProblem(f"{path}:{lineno + 1}", f"not valid UTF-8 ({exc.reason}); rest of file skipped")
-                return
-            if not line:
-                return
-            lineno += 1
+                yield InputProblem(where, f"not valid UTF-8 at byte {exc.start} of the line ({exc.reason})")
+                continue
             if not line.strip():
                 continue
-            where = f"{path}:{lineno}"
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:

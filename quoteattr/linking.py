@@ -61,7 +61,7 @@ def span_vector(doc: TokenizedDocument, hidden: np.ndarray, start: int, end: int
     lo, hi = token_range(doc, start, end)
     if hi <= lo:
         return np.zeros(hidden.shape[1], dtype=np.float32)
-    return hidden[lo:hi].mean(axis=0)
+    return hidden[lo:hi].astype(np.float32).mean(axis=0)
 
 
 def source_probability(doc: TokenizedDocument, probs: np.ndarray, start: int, end: int) -> float:
@@ -72,11 +72,26 @@ def source_probability(doc: TokenizedDocument, probs: np.ndarray, start: int, en
     return float(probs[lo:hi, cols].sum(axis=1).mean())
 
 
+class Cues:
+    """A document's Cue spans, sorted, for constant-time-per-pair nearness tests."""
+
+    def __init__(self, cues: Sequence[tuple[int, int]]) -> None:
+        self.starts = sorted(c[0] for c in cues)
+        self.ends = sorted(c[1] for c in cues)
+
+    def starting_in(self, lo: int, hi: int) -> bool:
+        """Some cue starts in [lo, hi]."""
+        return bisect.bisect_right(self.starts, hi) > bisect.bisect_left(self.starts, lo)
+
+    def ending_in(self, lo: int, hi: int) -> bool:
+        return bisect.bisect_right(self.ends, hi) > bisect.bisect_left(self.ends, lo)
+
+
 def pair_features(
     index: DocumentIndex,
     quote: tuple[int, int],
     mention: tuple[int, int],
-    cues: Sequence[tuple[int, int]],
+    cues: Cues,
     quote_starts: Sequence[int],
     source_prob: float,
 ) -> np.ndarray:
@@ -89,8 +104,8 @@ def pair_features(
     para = np.zeros(5, dtype=np.float32)
     para[max(-2, min(2, delta)) + 2] = 1.0
     between = bisect.bisect_left(quote_starts, hi) - bisect.bisect_right(quote_starts, lo)
-    cue_near = any(abs(c[0] - mention[1]) <= 40 or abs(mention[0] - c[1]) <= 40 for c in cues)
-    cue_between = any(lo <= c[0] < hi for c in cues)
+    cue_near = cues.starting_in(mention[1] - 40, mention[1] + 40) or cues.ending_in(mention[0] - 40, mention[0] + 40)
+    cue_between = hi > lo and cues.starting_in(lo, hi - 1)
     surface = text[mention[0] : mention[1]]
     words = surface.split()
     return np.concatenate([
@@ -163,6 +178,7 @@ class Linker:
         index = DocumentIndex(text)
         candidates = Candidates(mentions)
         quote_starts = sorted(q[0] for q in quotes)
+        cue_index = Cues(cues)
         chosen: list[Optional[tuple[int, int]]] = []
         for quote in quotes:
             cands = candidates.near(index, quote, self.settings.paragraph_window)
@@ -171,7 +187,7 @@ class Linker:
                 continue
             qv = span_vector(doc, hidden, *quote)
             mv = np.stack([span_vector(doc, hidden, *m) for m in cands])
-            fv = np.stack([pair_features(index, quote, m, cues, quote_starts, source_probability(doc, probs, *m)) for m in cands])
+            fv = np.stack([pair_features(index, quote, m, cue_index, quote_starts, source_probability(doc, probs, *m)) for m in cands])
             with torch.inference_mode():
                 scores = self.scorer(torch.from_numpy(pair_inputs(qv, mv, fv))).squeeze(-1)
             chosen.append(cands[int(scores.argmax())])

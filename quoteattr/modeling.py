@@ -134,10 +134,41 @@ def save_tagger(model: Any, tokenizer: Any, directory: str | Path, fp16: bool = 
     tokenizer.save_pretrained(directory)
 
 
+def _build_and_load(config: Any, weights: Path) -> Any:
+    """The architecture from its config, then the safetensors weights in float32.
+
+    Quicker than ``from_pretrained`` (no second random initialisation pass, no
+    progress bars) and strict: a missing or unexpected tensor is an error.
+    """
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForTokenClassification
+
+    state = {k: v.to(torch.float32) for k, v in load_file(str(weights)).items()}
+    try:  # skip the random initialisation that the loaded weights overwrite anyway
+        from transformers.initialization import no_init_weights
+    except ImportError:  # other transformers versions: initialise, then overwrite
+        from contextlib import nullcontext as no_init_weights
+    with no_init_weights():
+        # Built in float32 whatever dtype the config records (fp16 checkpoints run in fp32 on CPU).
+        model = AutoModelForTokenClassification.from_config(config).to(torch.float32)
+    expected = set(model.state_dict())
+    missing = sorted(expected - set(state) - _optional_buffers(model))
+    unexpected = sorted(set(state) - expected)
+    if missing or unexpected:
+        raise ValueError(f"tensors missing {missing[:5]}, unexpected {unexpected[:5]}")
+    model.load_state_dict(state, strict=False)
+    return model
+
+
+def _optional_buffers(model: Any) -> set[str]:
+    """Buffers rebuilt from the config (position ids), which checkpoints need not hold."""
+    return {name for name, _ in model.named_buffers()}
+
+
 def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSettings]:
     """Load (model, tokenizer, settings) from a quoteattr model folder, float32, eval mode."""
-    import torch
-    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
 
     directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
     if not directory.is_dir():
@@ -163,10 +194,8 @@ def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSe
     if tuple(labels) != LABELS:
         raise ModelError(f"{directory}: labels {labels} differ from this quoteattr's {list(LABELS)}; retrain the model")
     try:
-        model = AutoModelForTokenClassification.from_pretrained(
-            directory, config=config, local_files_only=True, use_safetensors=True, dtype=torch.float32
-        )
-    except Exception as exc:  # truncated files, shape mismatches: transformers raises many types
+        model = _build_and_load(config, directory / "model.safetensors")
+    except Exception as exc:  # truncated files, shape mismatches, missing tensors
         raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     model.eval()

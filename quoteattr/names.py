@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Optional
 
 from .gold import SpeakerEntry
@@ -30,6 +31,7 @@ ORGANISATION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Lowercase, drop accents, possessives, hyphens and punctuation, collapse spaces."""
     name = unicodedata.normalize("NFKD", name)

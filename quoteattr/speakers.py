@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -68,6 +69,7 @@ def _demonym_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
     """Equal, a prefix or demonym form (Iran/Iranian, Pakistan/Pakistani, Britain/British)
     or a near-spelling of a long word."""
@@ -224,23 +226,34 @@ def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
 _CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
 
 
-def _named_before(text: str, pos: int, head: str) -> Optional[tuple[int, int]]:
+def _named_before(text: str, pos: int, head: str, cache: dict[str, list[tuple[int, int]]]) -> Optional[tuple[int, int]]:
     """The last proper name before ``pos`` whose head noun is ``head`` capitalised
-    ("Department of Education", "Oregon's Department of Education"), as offsets."""
+    ("Department of Education", "Oregon's Department of Education"), as offsets.
+    ``cache`` keeps each head's matches over the whole text, found once."""
     if len(head) < 3 or not head.isalpha():
         return None
-    pattern = re.compile(
+    if head not in cache:
+        cache[head] = [
+            (m.start(), m.end()) for m in _head_pattern(head).finditer(text)
+            if len(m.group().split()) >= 2 and normalise(m.group().split()[0]) not in DETERMINERS
+        ]
+    found = cache[head]
+    k = bisect.bisect_left(found, (pos,))
+    return found[k - 1] if k > 0 else None
+
+
+@lru_cache(maxsize=1024)
+def _head_pattern(head: str) -> "re.Pattern[str]":
+    return re.compile(
         rf"(?:{_CAPITALISED}\s+)*{re.escape(head.capitalize())}\w*(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}(?:\s+(?:and\s+)?{_CAPITALISED})*)?"
     )
-    found = None
-    for m in pattern.finditer(text, 0, pos):
-        if len(m.group().split()) >= 2 and normalise(m.group().split()[0]) not in DETERMINERS:
-            found = (m.start(), m.end())
-    return found
 
 
 def _shares_head(cluster: _Cluster, head: str) -> bool:
     return any(same_word(head, w) for w in cluster.key_words)
+
+
+ANTECEDENT_REACH = 200
 
 
 def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str]) -> Optional[_Cluster]:
@@ -250,8 +263,9 @@ def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str
         return None
     k = bisect.bisect_left(pool, start, key=lambda item: item[0])
     if head is not None:
-        earlier = next((c for _, c in reversed(pool[:k]) if _shares_head(c, head)), None)
-        later = next((c for _, c in pool[k:] if _shares_head(c, head)), None)
+        # Antecedents are near: look at most ANTECEDENT_REACH mentions each way (long texts stay linear).
+        earlier = next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if _shares_head(c, head)), None)
+        later = next((c for _, c in pool[k : k + ANTECEDENT_REACH] if _shares_head(c, head)), None)
         if earlier or later:
             return earlier or later
     return pool[k - 1][1] if k > 0 else pool[0][1]
@@ -300,6 +314,7 @@ def resolve_speakers(
     for (start, _), cluster in sorted(owner.items(), key=lambda sc: sc[0]):
         pools[None].append((start, cluster))
         pools[cluster.kind].append((start, cluster))
+    named_cache: dict[str, list[tuple[int, int]]] = {}
     for start, end, kind in sorted(pending):
         surface = normalise(text[start:end])
         head = surface.split()[-1] if surface else ""
@@ -311,7 +326,7 @@ def resolve_speakers(
             want = "person" if head in TITLES else "organisation"
         choice = _antecedent(pools[want], start, head if kind == "description" else None)
         if kind == "description" and want == "organisation" and (choice is None or not _shares_head(choice, head)):
-            found = _named_before(text, start, head)
+            found = _named_before(text, start, head, named_cache)
             if found is not None:  # "the department" <- "Oregon's Department of Education" (not itself a Source)
                 choice = _join_organisation(clusters, text[found[0] : found[1]])
                 choice.mentions.append(Span.from_text(text, *found))

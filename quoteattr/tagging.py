@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence
 
 import numpy as np
@@ -26,8 +27,9 @@ CASE_OTHER, CASE_TITLE, CASE_UPPER, CASE_MIXED = 0, 1, 2, 3
 NUM_CASING_TYPES = 4
 
 
+@lru_cache(maxsize=65536)
 def casing_class(piece: str) -> int:
-    """Capitalisation pattern of a token's original characters."""
+    """Capitalisation pattern of a token's original characters (cached: news reuses its words)."""
     letters = [c for c in piece if c.isalpha()]
     if not letters or not any(c.isupper() for c in letters):
         return CASE_OTHER
@@ -62,10 +64,9 @@ def tokenize_document(text: str, tokenizer) -> TokenizedDocument:
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     ids = np.asarray(enc["input_ids"], dtype=np.int64)
     offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-    word_ids = enc.word_ids()
+    word_ids = np.fromiter((-1 if w is None else w for w in enc.word_ids()), dtype=np.int64, count=len(ids))
     starts = np.ones(len(ids), dtype=bool)
-    for i in range(1, len(word_ids)):
-        starts[i] = word_ids[i] is None or word_ids[i] != word_ids[i - 1]
+    starts[1:] = (word_ids[1:] < 0) | (word_ids[1:] != word_ids[:-1])
     casing = np.fromiter((casing_class(text[a:b]) for a, b in offsets), dtype=np.int64, count=len(ids))
     return TokenizedDocument(ids, offsets, starts, casing)
 
@@ -169,19 +170,30 @@ def collate(windows: Sequence[Window], pad_id: int) -> dict[str, np.ndarray]:
     return batch
 
 
+class WindowMerger:
+    """Per-token rows of one document assembled window by window, each token taken from
+    the window where it has the most context on both sides. Windows can arrive in any
+    order and are not kept, so a long document needs only its own rows in memory."""
+
+    def __init__(self, n_tokens: int, width: int, dtype: type = np.float32) -> None:
+        self.rows = np.zeros((n_tokens, width), dtype=dtype)
+        self.best = np.full(n_tokens, -1, dtype=np.int64)
+
+    def add(self, window: Window, rows: np.ndarray) -> None:
+        """``rows`` are the window's outputs including [CLS] at 0."""
+        idx = np.arange(window.start, window.end)
+        context = np.minimum(idx - window.start, window.end - 1 - idx)
+        better = context > self.best[idx]
+        self.rows[idx[better]] = rows[1 : 1 + (window.end - window.start)][better]
+        self.best[idx[better]] = context[better]
+
+
 def merge_window_probs(n_tokens: int, windows: Sequence[Window], probs: Sequence[np.ndarray]) -> np.ndarray:
-    """Per-token rows (label probabilities or hidden states) of one document,
-    each token taken from the window where it has the most context on both sides."""
-    width = probs[0].shape[-1] if len(probs) else len(LABELS)
-    out = np.zeros((n_tokens, width), dtype=np.float32)
-    best = np.full(n_tokens, -1, dtype=np.int64)
+    """Per-token rows (label probabilities or hidden states) of one document from all its windows."""
+    merger = WindowMerger(n_tokens, probs[0].shape[-1] if len(probs) else len(LABELS))
     for w, p in zip(windows, probs):
-        idx = np.arange(w.start, w.end)
-        context = np.minimum(idx - w.start, w.end - 1 - idx)
-        better = context > best[idx]
-        out[idx[better]] = p[1 : 1 + (w.end - w.start)][better]
-        best[idx[better]] = context[better]
-    return out
+        merger.add(w, p)
+    return merger.rows
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,17 @@ def test_jsonl_output_and_reported_problems(tmp_path, setup, capsys):
             assert texts[line["doc_id"]][q["start"]:q["end"]] == q["text"]
 
 
+def test_invalid_utf8_line_in_jsonl_skips_only_that_line(tmp_path, setup, capsys):
+    model, _, _ = setup
+    records = tmp_path / "mixed.jsonl"
+    good = json.dumps({"id": "a", "text": 'He said "yes".'}).encode()
+    records.write_bytes(good + b"\n" + b'{"id": "b", "text": "caf\xe9 \xff"}\n' + good.replace(b'"a"', b'"c"') + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["attribute", str(records), "--model", str(model), "-o", str(out)]) == 1
+    assert "mixed.jsonl:2: not valid UTF-8 at byte" in capsys.readouterr().err
+    assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["a", "c"]
+
+
 def test_never_overwrites_without_force_and_resumes(tmp_path, setup, capsys):
     model, inputs, _ = setup
     out = tmp_path / "out.jsonl"

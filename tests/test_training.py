@@ -39,6 +39,15 @@ def test_train_save_reload_predict(tmp_path, fixture_jsonl, fixture_records):
         assert text[q.start:q.end] == q.text and 0.0 <= q.score <= 1.0
 
 
+def test_num_layers_trains_a_shallower_model_that_reloads(tmp_path, fixture_jsonl, fixture_records):
+    cfg = _config(tmp_path, fixture_jsonl, fixture_records, num_layers=1, epochs=1)
+    train(cfg, log=lambda *_: None)
+    model, _, _ = load_tagger(tmp_path / "run" / "model")
+    assert model.config.num_hidden_layers == 1 and len(model.base_model.encoder.layer) == 1
+    with pytest.raises(ConfigError, match="num_layers: 9"):
+        train(_config(tmp_path, fixture_jsonl, fixture_records, num_layers=9, output_dir=str(tmp_path / "r2")), log=lambda *_: None)
+
+
 def test_resume_continues_after_last_epoch(tmp_path, fixture_jsonl, fixture_records):
     cfg = _config(tmp_path, fixture_jsonl, fixture_records, epochs=1)
     train(cfg, log=lambda *_: None)

@@ -30,6 +30,7 @@ class TrainConfig:
     texts_dir: Optional[str] = field(default=None, metadata={"help": "folder of DOC_ID.txt for JSONL data without a text field"})
     backbone: str = field(default="minilm", metadata={"help": "installed backbone name (minilm) or a local model folder"})
     init_model: Optional[str] = field(default=None, metadata={"help": "fine-tune an existing quoteattr model folder instead of a fresh backbone"})
+    num_layers: Optional[int] = field(default=None, metadata={"help": "keep only the first N encoder layers before training (a smaller, faster tagger)"})
     use_casing: bool = field(default=True, metadata={"help": "feed each token's capitalisation as its token type (uncased backbones)"})
     max_length: int = field(default=256, metadata={"help": "tokens per window, [CLS] and [SEP] included"})
     stride: int = field(default=64, metadata={"help": "tokens shared by consecutive windows"})

@@ -27,6 +27,15 @@ from .data import labelled_windows, load_documents
 from .metrics import evaluate_tagger
 
 
+def truncate_layers(model: Any, n: int) -> None:
+    """Keep the first ``n`` encoder layers (the lower layers carry most of what a tagger needs)."""
+    layers = model.base_model.encoder.layer
+    if not 0 < n <= len(layers):
+        raise ConfigError(f"num_layers: {n} is not between 1 and the backbone's {len(layers)} layers")
+    model.base_model.encoder.layer = layers[:n]
+    model.config.num_hidden_layers = n
+
+
 def _seed_everything(seed: int) -> None:
     import torch
 
@@ -112,6 +121,9 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
         model.config.quoteattr = asdict(settings)
     else:
         model, tokenizer = build_tagger(cfg.backbone, settings)
+    if cfg.num_layers and not resuming:
+        truncate_layers(model, cfg.num_layers)
+        log(f"encoder truncated to its first {cfg.num_layers} layers")
     model.to(device)
     train_docs = load_documents(cfg.train_data, cfg.texts_dir, cfg.max_train_docs)
     dev_docs = load_documents(cfg.dev_data, cfg.texts_dir) if cfg.dev_data else []

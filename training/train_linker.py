@@ -20,7 +20,7 @@ import numpy as np
 from quoteattr.gold import GoldDocument
 from quoteattr.inference import run_tagger
 from quoteattr.linking import (
-    Candidates, DocumentIndex, Linker, LinkerSettings, build_scorer, pair_features, pair_inputs,
+    Candidates, Cues, DocumentIndex, Linker, LinkerSettings, build_scorer, pair_features, pair_inputs,
     source_probability, span_vector,
 )
 from quoteattr.modeling import ModelError, load_tagger
@@ -43,7 +43,7 @@ def link_examples(model: Any, tokenizer: Any, settings: Any, docs: Sequence[Gold
         for doc, tdoc, out in zip(part, tdocs, outs):
             index = DocumentIndex(doc.text)
             candidates = Candidates({(a, b) for label, a, b in doc.role_spans if label == "Source"})
-            cues = sorted({(a, b) for label, a, b in doc.role_spans if label == "Cue"})
+            cue_index = Cues(sorted({(a, b) for label, a, b in doc.role_spans if label == "Cue"}))
             starts = sorted(region[0] for region, _ in doc.links)
             for region, source in doc.links:
                 if source is None:
@@ -53,7 +53,7 @@ def link_examples(model: Any, tokenizer: Any, settings: Any, docs: Sequence[Gold
                     continue
                 qv = span_vector(tdoc, out.hidden, *region)
                 mv = np.stack([span_vector(tdoc, out.hidden, *m) for m in cands])
-                fv = np.stack([pair_features(index, region, m, cues, starts, source_probability(tdoc, out.probs, *m)) for m in cands])
+                fv = np.stack([pair_features(index, region, m, cue_index, starts, source_probability(tdoc, out.probs, *m)) for m in cands])
                 examples.append((pair_inputs(qv, mv, fv), cands.index(source)))
     return examples
 
