@@ -79,3 +79,12 @@ def test_csv_and_html(tmp_path, setup):
 def test_html_needs_output_file(setup, capsys):
     model, inputs, _ = setup
     assert main(["attribute", str(inputs), "--model", str(model), "--format", "html"]) == 2
+
+
+def test_int8_path_gives_valid_output(tmp_path, setup):
+    model, inputs, _ = setup
+    out = tmp_path / "q8.jsonl"
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "--int8", "-o", str(out)]) == 0
+    text = (inputs / "doc0.txt").read_text()
+    for q in json.loads(out.read_text())["quotes"]:
+        assert text[q["start"]:q["end"]] == q["text"]
