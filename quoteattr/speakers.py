@@ -249,6 +249,48 @@ def _head_pattern(head: str) -> "re.Pattern[str]":
     )
 
 
+_NAME_BEFORE = re.compile(rf"((?:{_CAPITALISED}\s+){{1,4}})$")
+_POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
+
+
+def fullest_person_name(text: str, name: str) -> str:
+    """A two-or-more-word ``name`` with the given name the article writes before
+    it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
+    from "Foreign Minister Hossein Amir Abdollahian"), even where that form is
+    not a speaker mention.
+
+    Deliberately narrow: a bare surname is not extended (the article may name
+    relatives: "Obama", "Michelle Obama"), at most two words are added, they
+    must follow a title word (not a sentence start, a party or a place), and a
+    word ending in a full stop must be an initial ("George W. Bush").
+    """
+    if len(name.split()) < 2:
+        return name
+    best = name
+    pos = text.find(name)
+    while pos >= 0:
+        after = pos + len(name)
+        if pos > 0 and (after == len(text) or not (text[after].isalnum() or text[after] == "-")):
+            m = _NAME_BEFORE.search(text, max(0, pos - 80), pos)
+            if m is not None:
+                words = m.group(1).split()
+                keep: list[str] = []
+                for w in reversed(words):
+                    key = normalise(w)
+                    sentence_end = w.endswith(".") and len(w) > 2
+                    if not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or _POSSESSIVE_WORD.search(w):
+                        break
+                    keep.append(w)
+                keep.reverse()
+                before = words[: len(words) - len(keep)] or text[max(0, m.start() - 40) : m.start()].split()[-1:]
+                titled = bool(before) and normalise(before[-1]) in TITLES
+                candidate = " ".join(keep + [name])
+                if titled and 0 < len(keep) <= 2 and len(candidate.split()) > len(best.split()):
+                    best = candidate
+        pos = text.find(name, pos + 1)
+    return best
+
+
 def _shares_head(cluster: _Cluster, head: str) -> bool:
     return any(same_word(head, w) for w in cluster.key_words)
 
@@ -338,6 +380,9 @@ def resolve_speakers(
         owner[(start, end)] = choice
         for pool in {id(p): p for p in (pools[None], pools[choice.kind])}.values():
             bisect.insort(pool, (start, choice), key=lambda item: item[0])
+    for cluster in clusters:
+        if cluster.kind == "person":
+            cluster.name = fullest_person_name(text, cluster.name)
     speaker_of = {span: cluster.name for span, cluster in owner.items()}
     speakers = tuple(
         Speaker(c.name, tuple(sorted(c.mentions, key=lambda m: m.start)), c.kind) for c in clusters if c.mentions

@@ -146,3 +146,15 @@ def test_description_finds_a_named_organisation_that_is_not_a_source():
 def test_particles_inside_names_are_kept():
     text = "Prime Minister Anwaar ul Haq Kakar said a."
     assert _names(text, ["Prime Minister Anwaar ul Haq Kakar"])["Prime Minister Anwaar ul Haq Kakar"] == "Anwaar ul Haq Kakar"
+
+
+def test_given_name_after_a_title_completes_a_two_word_name_only():
+    from quoteattr.speakers import fullest_person_name
+
+    text = ("Foreign Minister Hossein Amir Abdollahian arrived. Amir Abdollahian said a. Yesterday Jane Doe said b. "
+            "Democrat Hillary Clinton spoke. First lady Michelle Obama spoke. Obama said c. Mexican President Enrique Pena Nieto came.")
+    assert fullest_person_name(text, "Amir Abdollahian") == "Hossein Amir Abdollahian"
+    assert fullest_person_name(text, "Pena Nieto") == "Enrique Pena Nieto"
+    assert fullest_person_name(text, "Jane Doe") == "Jane Doe"  # a sentence start is not a given name
+    assert fullest_person_name(text, "Hillary Clinton") == "Hillary Clinton"  # a party label is not one either
+    assert fullest_person_name(text, "Obama") == "Obama"  # bare surnames are never extended (relatives)
