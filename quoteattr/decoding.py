@@ -135,8 +135,9 @@ class _Sentences:
     """Sentence numbers of offsets; sentence ends inside quotation marks do not count,
     so a quote and the words around it share one sentence."""
 
-    def __init__(self, text: str, inside: _Inside) -> None:
-        self.breaks = [m.end() for m in SENTENCE_END.finditer(text) if not inside(m.start())]
+    def __init__(self, text: str, pairs: Sequence[MarkPair]) -> None:
+        self.inside = _Inside(pairs)
+        self.breaks = [m.end() for m in SENTENCE_END.finditer(text) if not self.inside(m.start())]
         self.length = len(text)
 
     def index(self, pos: int) -> int:
@@ -148,7 +149,7 @@ class _Sentences:
 
 def recover_sources(
     text: str, doc: TokenizedDocument, probs: np.ndarray, spans: Sequence[RoleSpan], pairs: Sequence[MarkPair],
-    quotes: Sequence[MarkPair],
+    quotes: Sequence[MarkPair], sentences: Optional[_Sentences] = None,
 ) -> list[RoleSpan]:
     """Give every Cue outside quotation marks, in a sentence holding a quote, a Source in that sentence.
 
@@ -162,11 +163,11 @@ def recover_sources(
     without a letter (tagger noise) are dropped.
     """
     spans = [s for s in spans if s.role != "SOURCE" or any(c.isalpha() for c in text[s.start : s.end])]
-    inside = _Inside(pairs)
+    sentences = sentences or _Sentences(text, pairs)
+    inside = sentences.inside
     cues = [s for s in spans if s.role == "CUE" and not inside(s.start)]
     if not cues:
         return list(spans)
-    sentences = _Sentences(text, inside)
     quoted = {sentences.index(q.start) for q in quotes}
     source_starts = sorted(s.start for s in spans if s.role == "SOURCE" and not inside(s.start))
     cue_spans = _SortedSpans(cues)
@@ -218,7 +219,8 @@ def recover_sources(
 
 
 def detect_quotes(
-    text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float, pairs: Optional[Sequence[MarkPair]] = None
+    text: str, doc: TokenizedDocument, probs: np.ndarray, threshold: float, pairs: Optional[Sequence[MarkPair]] = None,
+    sentences: Optional[_Sentences] = None,
 ) -> list[tuple[MarkPair, float]]:
     """Outer quotation-mark pairs whose inside the tagger reads as Content (page titles never).
 
@@ -228,11 +230,11 @@ def detect_quotes(
     often than they scare-quote.
     """
     pairs = outer_pairs(find_mark_pairs(text)) if pairs is None else pairs
+    sentences = sentences or _Sentences(text, pairs)
     pairs = [p for p in pairs if not is_page_title(text, p)]
     scores = [role_probability(doc, probs, "CONTENT", p.start, p.end) for p in pairs]
     keep = [score >= threshold for score in scores]
     if any(keep) and not all(keep):
-        sentences = _Sentences(text, _Inside(pairs))
         quoted = {sentences.index(p.start) for p, k in zip(pairs, keep) if k}
         keep = [k or (score >= SIBLING_MIN and sentences.index(p.start) in quoted) for p, k, score in zip(pairs, keep, scores)]
     return [(p, score) for p, score, k in zip(pairs, scores, keep) if k]
@@ -314,8 +316,9 @@ def decode_document(
 ) -> tuple[list[RoleSpan], list[LinkedQuote]]:
     """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
     pairs = outer_pairs(find_mark_pairs(text))
-    quotes = detect_quotes(text, doc, probs, threshold, pairs)
-    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [p for p, _ in quotes])
+    sentences = _Sentences(text, pairs)  # shared: one pass over the text for both steps
+    quotes = detect_quotes(text, doc, probs, threshold, pairs, sentences)
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [p for p, _ in quotes], sentences)
     chosen = None
     if linker is not None and hidden is not None:
         mentions = [(s.start, s.end) for s in spans if s.role == "SOURCE"]

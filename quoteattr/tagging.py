@@ -172,28 +172,24 @@ def collate(windows: Sequence[Window], pad_id: int) -> dict[str, np.ndarray]:
 
 class WindowMerger:
     """Per-token rows of one document assembled window by window, each token taken from
-    the window where it has the most context on both sides. Windows can arrive in any
-    order and are not kept, so a long document needs only its own rows in memory."""
+    the window where it has the most context on both sides (the earlier window on a
+    tie). Windows may arrive in any order with the same result and are not kept, so a
+    long document needs only its own rows in memory."""
 
     def __init__(self, n_tokens: int, width: int, dtype: type = np.float32) -> None:
         self.rows = np.zeros((n_tokens, width), dtype=dtype)
         self.best = np.full(n_tokens, -1, dtype=np.int64)
+        self.best_start = np.full(n_tokens, np.iinfo(np.int64).max, dtype=np.int64)
 
     def add(self, window: Window, rows: np.ndarray) -> None:
         """``rows`` are the window's outputs including [CLS] at 0."""
         idx = np.arange(window.start, window.end)
         context = np.minimum(idx - window.start, window.end - 1 - idx)
-        better = context > self.best[idx]
+        best = self.best[idx]
+        better = (context > best) | ((context == best) & (window.start < self.best_start[idx]))
         self.rows[idx[better]] = rows[1 : 1 + (window.end - window.start)][better]
         self.best[idx[better]] = context[better]
-
-
-def merge_window_probs(n_tokens: int, windows: Sequence[Window], probs: Sequence[np.ndarray]) -> np.ndarray:
-    """Per-token rows (label probabilities or hidden states) of one document from all its windows."""
-    merger = WindowMerger(n_tokens, probs[0].shape[-1] if len(probs) else len(LABELS))
-    for w, p in zip(windows, probs):
-        merger.add(w, p)
-    return merger.rows
+        self.best_start[idx[better]] = window.start
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import numpy as np
 
 from quoteattr.tagging import (
     CASE_MIXED, CASE_OTHER, CASE_TITLE, CASE_UPPER, IGNORE, LABELS, casing_class, decode_spans, make_windows,
-    merge_window_probs, token_labels, tokenize_document,
+    WindowMerger, token_labels, tokenize_document,
 )
 
 from .conftest import tiny_tokenizer
@@ -53,7 +53,14 @@ def test_windows_cover_every_token_and_merge_by_context():
         p = np.zeros((len(w.input_ids), len(LABELS)), dtype=np.float32)
         p[:, k % len(LABELS)] = 1
         probs.append(p)
-    merged = merge_window_probs(len(doc.input_ids), windows, probs)
+    merger = WindowMerger(len(doc.input_ids), probs[0].shape[-1])
+    for w, p in reversed(list(zip(windows, probs))):  # any order gives the same rows
+        merger.add(w, p)
+    merged = merger.rows
+    in_order = WindowMerger(len(doc.input_ids), probs[0].shape[-1])
+    for w, p in zip(windows, probs):
+        in_order.add(w, p)
+    assert (in_order.rows == merged).all()
     assert merged.sum(axis=1).min() == 1.0
     middle = (windows[1].start + windows[1].end) // 2
     assert merged[middle].argmax() == 1 % len(LABELS)
