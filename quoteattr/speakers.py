@@ -90,6 +90,7 @@ NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das van von der den
 FUNCTION_WORDS = frozenset("of in for at on to from by with and or".split())
 # "Sarah Klein of ING", "Kenji Morimoto at Daiwa": a name, then where the person works.
 AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s")
+_POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
 
 
 def _segment_name(text: str) -> Optional[str]:
@@ -124,7 +125,7 @@ def _segment_name(text: str) -> Optional[str]:
     if any(normalise(w) in ORGANISATION_WORDS for w in checked):
         return None
     # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
-    tail = [w for w in tail if not re.search(r"['\u2019]s$", w)]
+    tail = [w for w in tail if not _POSSESSIVE_WORD.search(w)]
     if not tail:
         return None
     return " ".join(tail) if len(tail) >= 2 or stop in TITLES else None
@@ -250,7 +251,6 @@ def _head_pattern(head: str) -> "re.Pattern[str]":
 
 
 _NAME_BEFORE = re.compile(rf"((?:{_CAPITALISED}\s+){{1,4}})$")
-_POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
 
 
 def fullest_person_name(text: str, name: str) -> str:
