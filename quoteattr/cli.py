@@ -13,23 +13,20 @@ import json
 from .baseline import mark_pair_quotes
 from .evaluation import PredictionError, evaluate, format_report, load_predictions, write_report
 from .gold import GoldError, load_gold, load_speakers
+from .inference import DEFAULT_BATCH_SIZE
 from .modeling import ModelError
 from .types import DocumentResult
 
 
-def _load_attributor(model_dir: Optional[str], batch_size: int = 32, int8: bool = False):
+def _load_attributor(model_dir: Optional[str], batch_size: int = DEFAULT_BATCH_SIZE, int8: bool = False, full_text: bool = False):
     """Load a model for a command; imports torch only when a model is asked for."""
-    from transformers.utils import logging as hf_logging
-
     from .pipeline import QuoteAttributor
 
-    # The command line shows its own progress; transformers' weight-loading bars are noise here.
-    hf_logging.disable_progress_bar()
-    return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size, int8=int8)
+    return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size, int8=int8, focus=not full_text)
 
 
-def _predict_with_model(model_dir: Optional[str], gold_docs: list, int8: bool = False) -> dict[str, DocumentResult]:
-    attributor = _load_attributor(model_dir, int8=int8)
+def _predict_with_model(model_dir: Optional[str], gold_docs: list, int8: bool = False, full_text: bool = False) -> dict[str, DocumentResult]:
+    attributor = _load_attributor(model_dir, int8=int8, full_text=full_text)
     results = attributor.attribute_many([{"id": d.doc_id, "text": d.text} for d in gold_docs])
     return {r.doc_id: r for r in results}
 
@@ -42,7 +39,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     elif args.baseline:
         predictions = {d.doc_id: mark_pair_quotes(d.text, d.doc_id) for d in gold_docs}
     else:
-        predictions = _predict_with_model(args.model, gold_docs, args.int8)
+        predictions = _predict_with_model(args.model, gold_docs, args.int8, args.full_text)
     report = evaluate(gold_docs, predictions, speakers)
     print(format_report(report, args.max_errors))
     if args.output:
@@ -83,7 +80,7 @@ def _cmd_attribute(args: argparse.Namespace) -> int:
     if out is not None and out.exists() and not (args.force or args.resume):
         raise CliError(f"{out} already exists; use --force to overwrite it or --resume to continue it")
     done = _done_ids(out) if (args.resume and out is not None and out.exists()) else set()
-    attributor = _load_attributor(args.model, args.batch_size, args.int8)
+    attributor = _load_attributor(args.model, args.batch_size, args.int8, args.full_text)
     problems: list[str] = []
     texts: dict[str, str] = {}
 
@@ -148,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a quoteattr model folder to run (no value: the shipped default model)")
     source.add_argument("--baseline", choices=["marks"], help="score the no-model baseline instead")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
+    ev.add_argument("--full-text", action="store_true", help="tag every paragraph, not only those around quotation marks (slower; see quoteattr.focus)")
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")
     ev.set_defaults(func=_cmd_evaluate)
@@ -156,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     at.add_argument("--output", "-o", help="output file (default: JSONL on standard output)")
     at.add_argument("--format", choices=["jsonl", "csv", "html"], help="output format (default: from the output's extension, else jsonl)")
     at.add_argument("--model", help="quoteattr model folder (default: the shipped model)")
-    at.add_argument("--batch-size", type=int, default=32, help="windows per forward pass (default 32)")
+    at.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"windows per forward pass (default {DEFAULT_BATCH_SIZE})")
     at.add_argument("--int8", action="store_true", help="dynamic int8 encoder: faster on CPUs, accuracy change in RESULTS.md")
+    at.add_argument("--full-text", action="store_true", help="tag every paragraph, not only those around quotation marks (slower; see quoteattr.focus)")
     at.add_argument("--show", action="store_true", help="also print each quote with its speaker")
     at.add_argument("--force", action="store_true", help="overwrite an existing output file")
     at.add_argument("--resume", action="store_true", help="append to an existing JSONL output, skipping documents already in it")

@@ -313,9 +313,11 @@ def decode_document(
     threshold: float,
     linker: Optional[Any] = None,
     hidden: Optional[np.ndarray] = None,
+    mark_pairs: Optional[Sequence[MarkPair]] = None,
 ) -> tuple[list[RoleSpan], list[LinkedQuote]]:
-    """Role spans and linked quotes of one document (learned linking when a linker and hidden states are given)."""
-    pairs = outer_pairs(find_mark_pairs(text))
+    """Role spans and linked quotes of one document (learned linking when a linker and hidden
+    states are given); ``mark_pairs`` is ``find_mark_pairs(text)`` when the caller has it."""
+    pairs = outer_pairs(list(find_mark_pairs(text) if mark_pairs is None else mark_pairs))
     sentences = _Sentences(text, pairs)  # shared: one pass over the text for both steps
     quotes = detect_quotes(text, doc, probs, threshold, pairs, sentences)
     spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [p for p, _ in quotes], sentences)

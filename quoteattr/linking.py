@@ -179,18 +179,36 @@ class Linker:
         candidates = Candidates(mentions)
         quote_starts = sorted(q[0] for q in quotes)
         cue_index = Cues(cues)
-        chosen: list[Optional[tuple[int, int]]] = []
+        # A mention is a candidate of many quotes: its vector and Source probability are computed once.
+        mention_vectors: dict[tuple[int, int], np.ndarray] = {}
+        mention_probs: dict[tuple[int, int], float] = {}
+        rows: list[np.ndarray] = []
+        per_quote: list[list[tuple[int, int]]] = []
         for quote in quotes:
             cands = candidates.near(index, quote, self.settings.paragraph_window)
+            per_quote.append(cands)
+            if not cands:
+                continue
+            for m in cands:
+                if m not in mention_vectors:
+                    mention_vectors[m] = span_vector(doc, hidden, *m)
+                    mention_probs[m] = source_probability(doc, probs, *m)
+            qv = span_vector(doc, hidden, *quote)
+            mv = np.stack([mention_vectors[m] for m in cands])
+            fv = np.stack([pair_features(index, quote, m, cue_index, quote_starts, mention_probs[m]) for m in cands])
+            rows.append(pair_inputs(qv, mv, fv))
+        if not rows:
+            return [None] * len(quotes)
+        with torch.inference_mode():  # one scorer call per document
+            scores = self.scorer(torch.from_numpy(np.concatenate(rows))).squeeze(-1).numpy()
+        chosen: list[Optional[tuple[int, int]]] = []
+        offset = 0
+        for cands in per_quote:
             if not cands:
                 chosen.append(None)
                 continue
-            qv = span_vector(doc, hidden, *quote)
-            mv = np.stack([span_vector(doc, hidden, *m) for m in cands])
-            fv = np.stack([pair_features(index, quote, m, cue_index, quote_starts, source_probability(doc, probs, *m)) for m in cands])
-            with torch.inference_mode():
-                scores = self.scorer(torch.from_numpy(pair_inputs(qv, mv, fv))).squeeze(-1)
-            chosen.append(cands[int(scores.argmax())])
+            chosen.append(cands[int(scores[offset : offset + len(cands)].argmax())])
+            offset += len(cands)
         return chosen
 
     def save(self, directory: str | Path) -> None:

@@ -39,8 +39,8 @@ class TaggerSettings:
     quote_threshold: float = 0.5
 
     @classmethod
-    def from_config(cls, config: Any, where: str) -> "TaggerSettings":
-        raw = getattr(config, "quoteattr", None)
+    def from_entry(cls, raw: Any, where: str) -> "TaggerSettings":
+        """From config.json's ``quoteattr`` entry; unknown keys are ignored (newer minor versions)."""
         if not isinstance(raw, dict):
             raise ModelError(f"{where}: config.json has no 'quoteattr' entry: this is not a quoteattr model folder")
         known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
@@ -166,10 +166,8 @@ def _optional_buffers(model: Any) -> set[str]:
     return {name for name, _ in model.named_buffers()}
 
 
-def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSettings]:
-    """Load (model, tokenizer, settings) from a quoteattr model folder, float32, eval mode."""
-    from transformers import AutoConfig, AutoTokenizer
-
+def _read_folder(directory: str | Path | None) -> tuple[Path, dict[str, Any], TaggerSettings]:
+    """Check a model folder and read its config.json; every problem is a ModelError saying what to do."""
     directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
     if not directory.is_dir():
         hint = "reinstall quoteattr" if directory == DEFAULT_MODEL_DIR else "check the path"
@@ -181,22 +179,62 @@ def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSe
         extra = f" (found {', '.join(pickled)}: pickle weights are refused)" if pickled else ""
         raise ModelError(f"{directory}: no model.safetensors{extra}; re-save the model with safetensors")
     try:
-        config = AutoConfig.from_pretrained(directory, local_files_only=True)
-    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        raw = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ModelError(f"{directory}/config.json cannot be read: {exc}") from None
-    settings = TaggerSettings.from_config(config, str(directory))
+    settings = TaggerSettings.from_entry(raw.get("quoteattr"), str(directory))
     if _major(settings.version) > _major(__version__):
         raise ModelError(
             f"{directory} was written by quoteattr {settings.version}, newer than this quoteattr {__version__}; "
             "upgrade quoteattr to load it"
         )
-    labels = [config.id2label[i] for i in range(config.num_labels)] if config.id2label else []
+    id2label = raw.get("id2label") or {}
+    labels = [id2label.get(str(i)) for i in range(len(id2label))] if isinstance(id2label, dict) else []
     if tuple(labels) != LABELS:
         raise ModelError(f"{directory}: labels {labels} differ from this quoteattr's {list(LABELS)}; retrain the model")
+    return directory, raw, settings
+
+
+def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSettings]:
+    """Load (model, tokenizer, settings) as transformers objects, float32, eval mode: for
+    training and saving. Inference uses ``load_runtime_tagger`` (same outputs, faster to load)."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    directory, _, settings = _read_folder(directory)
+    try:
+        config = AutoConfig.from_pretrained(directory, local_files_only=True)
+    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{directory}/config.json cannot be read: {exc}") from None
     try:
         model = _build_and_load(config, directory / "model.safetensors")
     except Exception as exc:  # truncated files, shape mismatches, missing tensors
         raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     model.eval()
+    return model, tokenizer, settings
+
+
+def load_runtime_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSettings]:
+    """Load (model, tokenizer, settings) for inference without importing transformers: BERT
+    folders run on ``quoteattr.encoder`` and ``quoteattr.tokenizer``; other architectures
+    fall back to ``load_tagger``."""
+    from .encoder import UnsupportedConfig, load_bert_tagger
+    from .tokenizer import FolderTokenizer, TokenizerError
+
+    directory, raw, settings = _read_folder(directory)
+    try:
+        from safetensors.torch import load_file
+
+        state = load_file(str(directory / "model.safetensors"))
+        model = load_bert_tagger(raw, state)
+    except UnsupportedConfig:
+        return load_tagger(directory)
+    except Exception as exc:  # truncated files, shape mismatches, missing tensors
+        raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
+    try:
+        tokenizer = FolderTokenizer.from_folder(directory)
+    except TokenizerError as exc:
+        raise ModelError(f"{exc}; re-save the model with its tokenizer") from None
     return model, tokenizer, settings

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
+from .focus import focus_regions
 from .decoding import decode_document, tidy_output, to_quotes
-from .inference import TaggerOutput, run_tagger
+from .inference import DEFAULT_BATCH_SIZE, TaggerOutput, run_tagger
 from .linking import Linker
-from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_tagger
+from .marks import MarkPair, find_mark_pairs
+from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_runtime_tagger
 from .speakers import resolve_speakers
-from .tagging import TokenizedDocument, tokenize_document
+from .tagging import TokenizedDocument, tokenize_documents
 from .types import DocumentResult
 
 Record = Union[str, Mapping[str, Any]]
@@ -28,10 +30,11 @@ def quantize_int8(model: Any) -> Any:
 
 
 def build_result(
-    doc_id: str, text: str, tdoc: TokenizedDocument, out: TaggerOutput, threshold: float, linker: Optional[Linker]
+    doc_id: str, text: str, tdoc: TokenizedDocument, out: TaggerOutput, threshold: float, linker: Optional[Linker],
+    mark_pairs: Optional[Sequence[MarkPair]] = None,
 ) -> DocumentResult:
     """Decode, link and resolve one tagged document (the whole pipeline after the encoder)."""
-    spans, linked = tidy_output(text, *decode_document(text, tdoc, out.probs, threshold, linker, out.hidden))
+    spans, linked = tidy_output(text, *decode_document(text, tdoc, out.probs, threshold, linker, out.hidden, mark_pairs))
     speaker_of, speakers = resolve_speakers(text, spans, [q.mention for q in linked if q.mention])
     return DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)
 
@@ -43,25 +46,34 @@ class QuoteAttributor:
     >>> result = qa.attribute('"We agree," the minister said.')
     """
 
-    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings, batch_size: int = 32, linker: Optional[Linker] = None) -> None:
+    def __init__(
+        self, model: Any, tokenizer: Any, settings: TaggerSettings, batch_size: int = DEFAULT_BATCH_SIZE, linker: Optional[Linker] = None,
+        focus: bool = True,
+    ) -> None:
         self.model = model
+        self.focus = focus
         self.tokenizer = tokenizer
         self.settings = settings
         self.batch_size = batch_size
         self.linker = linker
 
     @classmethod
-    def from_pretrained(cls, path: Optional[Union[str, Path]] = None, batch_size: int = 32, int8: bool = False) -> "QuoteAttributor":
+    def from_pretrained(
+        cls, path: Optional[Union[str, Path]] = None, batch_size: int = DEFAULT_BATCH_SIZE, int8: bool = False, focus: bool = True
+    ) -> "QuoteAttributor":
         """Load a model folder; with no path, the default model shipped inside the package.
 
         ``int8=True`` quantises the encoder's linear layers dynamically to int8
         (faster on CPUs; its accuracy change is reported in RESULTS.md).
+        ``focus=False`` makes the tagger read every paragraph instead of only
+        those around quotation marks (see ``quoteattr.focus``): slower, and
+        the same quotes except where a speaker is named far from the quote.
         """
-        model, tokenizer, settings = load_tagger(path)
+        model, tokenizer, settings = load_runtime_tagger(path)
         if int8:
             model = quantize_int8(model)
         linker = Linker.load(path if path is not None else DEFAULT_MODEL_DIR)
-        return cls(model, tokenizer, settings, batch_size, linker)
+        return cls(model, tokenizer, settings, batch_size, linker, focus)
 
     def attribute(self, text: str, doc_id: Optional[str] = None) -> DocumentResult:
         """Quotes of one article; offsets index ``text`` exactly as given."""
@@ -91,8 +103,10 @@ class QuoteAttributor:
 
     def _run(self, chunk: list[tuple[str, str]], batch_size: int) -> Iterator[DocumentResult]:
         s = self.settings
-        tdocs = [tokenize_document(text, self.tokenizer) for _, text in chunk]
+        tdocs = tokenize_documents([text for _, text in chunk], self.tokenizer)
+        pairs = [find_mark_pairs(text) for _, text in chunk]  # found once: for focus and for decoding
+        regions = [focus_regions(text, tdoc, p) for (_, text), tdoc, p in zip(chunk, tdocs, pairs)] if self.focus else None
         outs = run_tagger(self.model, self.tokenizer, tdocs, s.max_length, s.stride, s.use_casing, batch_size,
-                          with_hidden=self.linker is not None)
-        for (doc_id, text), tdoc, out in zip(chunk, tdocs, outs):
-            yield build_result(doc_id, text, tdoc, out, s.quote_threshold, self.linker)
+                          with_hidden=self.linker is not None, regions=regions)
+        for (doc_id, text), tdoc, out, p in zip(chunk, tdocs, outs, pairs):
+            yield build_result(doc_id, text, tdoc, out, s.quote_threshold, self.linker, p)

@@ -298,19 +298,24 @@ def _shares_head(cluster: _Cluster, head: str) -> bool:
 ANTECEDENT_REACH = 200
 
 
-def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str]) -> Optional[_Cluster]:
+def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str], ahead: bool = True) -> Optional[_Cluster]:
     """The nearest earlier mention's cluster (for a description, one whose name shares its
-    head noun when any does), else the first later one."""
+    head noun when any does), else the first later one; ``ahead=False`` looks back only
+    and, for a description, only at clusters sharing its head."""
     if not pool:
         return None
     k = bisect.bisect_left(pool, start, key=lambda item: item[0])
     if head is not None:
         # Antecedents are near: look at most ANTECEDENT_REACH mentions each way (long texts stay linear).
         earlier = next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if _shares_head(c, head)), None)
+        if earlier is not None or not ahead:
+            return earlier
         later = next((c for _, c in pool[k : k + ANTECEDENT_REACH] if _shares_head(c, head)), None)
-        if earlier or later:
-            return earlier or later
-    return pool[k - 1][1] if k > 0 else pool[0][1]
+        if later is not None:
+            return later
+    if k > 0:
+        return pool[k - 1][1]
+    return pool[0][1] if ahead else None
 
 
 def resolve_speakers(
@@ -366,14 +371,20 @@ def resolve_speakers(
             want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
         else:
             want = "person" if head in TITLES else "organisation"
-        choice = _antecedent(pools[want], start, head if kind == "description" else None)
-        if kind == "description" and want == "organisation" and (choice is None or not _shares_head(choice, head)):
-            found = _named_before(text, start, head, named_cache)
-            if found is not None:  # "the department" <- "Oregon's Department of Education" (not itself a Source)
+        choice = None
+        if kind == "description" and want == "organisation":
+            # Anaphora before cataphora: a speaker mention named earlier, else a name written
+            # earlier ("the department" <- "Oregon's Department of Education", not itself a
+            # Source or in a paragraph the tagger skipped), and only then a later mention.
+            choice = _antecedent(pools[want], start, head, ahead=False)
+            found = _named_before(text, start, head, named_cache) if choice is None else None
+            if found is not None:
                 choice = _join_organisation(clusters, text[found[0] : found[1]])
                 choice.mentions.append(Span.from_text(text, *found))
                 for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
                     bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
+        if choice is None:
+            choice = _antecedent(pools[want], start, head if kind == "description" else None)
         if choice is None:
             continue
         choice.mentions.append(Span.from_text(text, start, end))

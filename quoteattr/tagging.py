@@ -17,6 +17,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .tokenizer import backend_of
+
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O",) + tuple(f"{p}-{r}" for r in ROLES for p in ("B", "I"))
 BRAT_ROLE = {"Source": "SOURCE", "Cue": "CUE", "Content": "CONTENT"}
@@ -53,22 +55,70 @@ class TokenizedDocument:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def tokenize_document(text: str, tokenizer) -> TokenizedDocument:
-    """Tokenize ``text`` with offsets; needs a fast tokenizer.
+def _char_case_flags(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per character: is a letter, is an upper-case letter (ASCII by table, the rest by ``str``)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    is_alpha = np.zeros(len(codes), dtype=bool)
+    is_upper = np.zeros(len(codes), dtype=bool)
+    ascii_ = codes < 128
+    c = codes[ascii_]
+    is_upper[ascii_] = (c >= 65) & (c <= 90)
+    is_alpha[ascii_] = is_upper[ascii_] | ((c >= 97) & (c <= 122))
+    rest = np.flatnonzero(~ascii_)
+    if len(rest):
+        uniq, inverse = np.unique(codes[rest], return_inverse=True)
+        chars = [chr(int(u)) for u in uniq]
+        is_alpha[rest] = np.array([ch.isalpha() for ch in chars])[inverse]
+        is_upper[rest] = np.array([ch.isupper() for ch in chars])[inverse]
+    return is_alpha, is_upper
 
-    Lone surrogates (from broken decoding upstream) cannot be encoded by the
-    tokenizer; each is replaced one-for-one by U+FFFD so offsets still index
-    the caller's string.
-    """
-    text = _SURROGATE.sub("\ufffd", text)
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    ids = np.asarray(enc["input_ids"], dtype=np.int64)
-    offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-    word_ids = np.fromiter((-1 if w is None else w for w in enc.word_ids()), dtype=np.int64, count=len(ids))
-    starts = np.ones(len(ids), dtype=bool)
-    starts[1:] = (word_ids[1:] < 0) | (word_ids[1:] != word_ids[:-1])
-    casing = np.fromiter((casing_class(text[a:b]) for a, b in offsets), dtype=np.int64, count=len(ids))
-    return TokenizedDocument(ids, offsets, starts, casing)
+
+def casing_classes(text: str, offsets: np.ndarray) -> np.ndarray:
+    """``casing_class`` of every token ``text[a:b]`` at once, without a Python loop."""
+    n = len(offsets)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    is_alpha, is_upper = _char_case_flags(text)
+    a, b = offsets[:, 0], offsets[:, 1]
+    cum_alpha = np.concatenate(([0], np.cumsum(is_alpha)))
+    cum_upper = np.concatenate(([0], np.cumsum(is_upper)))
+    n_alpha = cum_alpha[b] - cum_alpha[a]
+    n_upper = cum_upper[b] - cum_upper[a]
+    # Index of the first letter at or after each position (len(text) when none).
+    letters = np.append(np.flatnonzero(is_alpha), len(text))  # sentinel: no letter after
+    first = letters[np.searchsorted(letters, a)]
+    first_upper = (first < b) & np.append(is_upper, False)[first]
+    out = np.full(n, CASE_MIXED, dtype=np.int64)
+    out[(n_alpha == 0) | (n_upper == 0)] = CASE_OTHER
+    out[(n_upper > 0) & (n_alpha > 1) & (n_upper == n_alpha)] = CASE_UPPER
+    out[(n_upper == 1) & first_upper & ~((n_alpha > 1) & (n_upper == n_alpha))] = CASE_TITLE
+    return out
+
+
+def _document(text: str, ids: Sequence[int], offsets: Sequence, word_ids: Sequence[Optional[int]]) -> TokenizedDocument:
+    ids_ = np.asarray(ids, dtype=np.int64)
+    offsets_ = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    word = np.fromiter((-1 if w is None else w for w in word_ids), dtype=np.int64, count=len(ids_))
+    starts = np.ones(len(ids_), dtype=bool)
+    starts[1:] = (word[1:] < 0) | (word[1:] != word[:-1])
+    return TokenizedDocument(ids_, offsets_, starts, casing_classes(text, offsets_))
+
+
+def tokenize_documents(texts: Sequence[str], tokenizer) -> list[TokenizedDocument]:
+    """Tokenize many texts in one call (the fast tokenizer spreads them over threads);
+    needs a fast tokenizer. Lone surrogates (from broken decoding upstream) cannot be
+    encoded; each is replaced one-for-one by U+FFFD so offsets still index the caller's
+    string."""
+    if not texts:
+        return []
+    clean = [_SURROGATE.sub("\ufffd", t) for t in texts]
+    encodings = backend_of(tokenizer).encode_batch(clean, add_special_tokens=False)
+    return [_document(t, e.ids, e.offsets, e.word_ids) for t, e in zip(clean, encodings)]
+
+
+def tokenize_document(text: str, tokenizer) -> TokenizedDocument:
+    """One text: see ``tokenize_documents``."""
+    return tokenize_documents([text], tokenizer)[0]
 
 
 def token_labels(doc: TokenizedDocument, spans: Sequence[tuple[str, int, int]]) -> np.ndarray:
@@ -127,27 +177,36 @@ def make_windows(
     stride: int,
     use_casing: bool,
     labels: Optional[np.ndarray] = None,
+    regions: Optional[Sequence[tuple[int, int]]] = None,
 ) -> list[Window]:
-    """Cover every token with windows of ``max_length`` that overlap by ``stride`` tokens."""
+    """Cover every token of each region (token ranges ``[start, end)``; default: the whole
+    document) with windows of ``max_length`` that overlap by ``stride`` tokens."""
     body = max_length - 2
     if body <= stride:
         raise ValueError(f"max_length {max_length} leaves no room beyond the stride {stride}")
     n = len(doc.input_ids)
     windows = []
-    start = 0
-    while True:
-        end = min(n, start + body)
-        ids = np.concatenate(([cls_id], doc.input_ids[start:end], [sep_id]))
-        types = np.zeros_like(ids)
-        if use_casing:
-            types[1:-1] = doc.casing[start:end]
-        lab = None
-        if labels is not None:
-            lab = np.concatenate(([IGNORE], labels[start:end], [IGNORE]))
-        windows.append(Window(doc_index, start, end, ids, types, lab))
-        if end >= n:
-            break
-        start = end - stride
+    if regions is None:
+        regions = [(0, n)]  # an empty document still gets one (empty) window
+    else:
+        for r_start, r_end in regions:
+            if not 0 <= r_start < r_end <= n:
+                raise ValueError(f"region {(r_start, r_end)} is not a non-empty range of the document's {n} tokens")
+    for r_start, r_end in regions:
+        start = r_start
+        while True:
+            end = min(r_end, start + body)
+            ids = np.concatenate(([cls_id], doc.input_ids[start:end], [sep_id]))
+            types = np.zeros_like(ids)
+            if use_casing:
+                types[1:-1] = doc.casing[start:end]
+            lab = None
+            if labels is not None:
+                lab = np.concatenate(([IGNORE], labels[start:end], [IGNORE]))
+            windows.append(Window(doc_index, start, end, ids, types, lab))
+            if end >= r_end:
+                break
+            start = end - stride
     return windows
 
 
@@ -176,8 +235,11 @@ class WindowMerger:
     tie). Windows may arrive in any order with the same result and are not kept, so a
     long document needs only its own rows in memory."""
 
-    def __init__(self, n_tokens: int, width: int, dtype: type = np.float32) -> None:
+    def __init__(self, n_tokens: int, width: int, dtype: type = np.float32, fill: Optional[np.ndarray] = None) -> None:
+        # Tokens no window covers keep ``fill`` (zeros unless given).
         self.rows = np.zeros((n_tokens, width), dtype=dtype)
+        if fill is not None:
+            self.rows[:] = fill
         self.best = np.full(n_tokens, -1, dtype=np.int64)
         self.best_start = np.full(n_tokens, np.iinfo(np.int64).max, dtype=np.int64)
 
@@ -203,35 +265,33 @@ class RoleSpan:
 
 
 def decode_spans(doc: TokenizedDocument, probs: np.ndarray) -> list[RoleSpan]:
-    """BIO decoding over words (first subwords); an I- after another role starts a span."""
+    """BIO decoding over words (first subwords); an I- after another role starts a span.
+
+    Vectorised: only the words inside spans are visited in Python.
+    """
     words = np.flatnonzero(doc.word_starts)
     if len(words) == 0:
         return []
     # A word ends where the next word's first subword begins.
     word_end_token = np.append(words[1:], len(doc.input_ids)) - 1
     pred = probs[words].argmax(axis=1)
-    spans: list[RoleSpan] = []
-    current: Optional[list] = None  # [role, start, end, [scores]]
-    for k, w in enumerate(words):
-        label = LABELS[int(pred[k])]
-        start, end = int(doc.offsets[w, 0]), int(doc.offsets[word_end_token[k], 1])
-        if label == "O":
-            if current:
-                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
-            current = None
-            continue
-        prefix, role = label.split("-", 1)
-        score = float(probs[w, int(pred[k])])
-        if current is not None and prefix == "I" and current[0] == role:
-            current[2] = end
-            current[3].append(score)
-        else:
-            if current:
-                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
-            current = [role, start, end, [score]]
-    if current:
-        spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
-    return spans
+    tagged = np.flatnonzero(pred != 0)
+    if len(tagged) == 0:
+        return []
+    label = pred[tagged]
+    role = (label - 1) // 2
+    inside = (label - 1) % 2 == 1
+    # A tagged word continues a span when it is I- of the same role as the word right before it.
+    follows = np.zeros(len(tagged), dtype=bool)
+    follows[1:] = (tagged[1:] == tagged[:-1] + 1) & (role[1:] == role[:-1])
+    first = np.flatnonzero(~(inside & follows))
+    last = np.append(first[1:], len(tagged)) - 1
+    scores = probs[words[tagged], label].astype(np.float64)
+    means = np.add.reduceat(scores, first) / (last - first + 1)
+    return [
+        RoleSpan(ROLES[int(role[a])], int(doc.offsets[words[tagged[a]], 0]), int(doc.offsets[word_end_token[tagged[b]], 1]), float(m))
+        for a, b, m in zip(first, last, means)
+    ]
 
 
 def token_range(doc: TokenizedDocument, start: int, end: int) -> tuple[int, int]:

@@ -88,3 +88,13 @@ def test_int8_path_gives_valid_output(tmp_path, setup):
     text = (inputs / "doc0.txt").read_text()
     for q in json.loads(out.read_text())["quotes"]:
         assert text[q["start"]:q["end"]] == q["text"]
+
+
+def test_full_text_reading_gives_valid_output(tmp_path, setup):
+    model, inputs, _ = setup
+    focused, full = tmp_path / "focused.jsonl", tmp_path / "full.jsonl"
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "-o", str(focused)]) == 0
+    assert main(["attribute", str(inputs / "doc0.txt"), "--model", str(model), "--full-text", "-o", str(full)]) == 0
+    text = (inputs / "doc0.txt").read_text()
+    for q in json.loads(full.read_text())["quotes"]:
+        assert text[q["start"]:q["end"]] == q["text"]

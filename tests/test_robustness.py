@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quoteattr.modeling import ModelError, load_tagger
+from quoteattr.modeling import ModelError, load_runtime_tagger, load_tagger
 from quoteattr.pipeline import QuoteAttributor
 
 from .conftest import tiny_model_dir
@@ -62,14 +62,15 @@ def test_invariants_on_arbitrary_text(attributor, text):
     assert attributor.attribute(text, "d") == first  # deterministic
 
 
-def test_broken_model_folders(tmp_path):
+@pytest.mark.parametrize("loader", [load_tagger, load_runtime_tagger], ids=["transformers", "runtime"])
+def test_broken_model_folders(tmp_path, loader):
     good = tiny_model_dir(tmp_path, ["a b"])
     truncated = tmp_path / "truncated"
     shutil.copytree(good, truncated)
     weights = truncated / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:1000])
     with pytest.raises(ModelError, match="weights cannot be loaded"):
-        load_tagger(truncated)
+        loader(truncated)
 
     newer = tmp_path / "newer"
     shutil.copytree(good, newer)
@@ -77,7 +78,7 @@ def test_broken_model_folders(tmp_path):
     config["quoteattr"]["version"] = "99.0.0"
     (newer / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelError, match="newer than this quoteattr"):
-        load_tagger(newer)
+        loader(newer)
 
     labels = tmp_path / "labels"
     shutil.copytree(good, labels)
@@ -86,10 +87,16 @@ def test_broken_model_folders(tmp_path):
     config["label2id"] = {v: int(k) for k, v in config["id2label"].items()}
     (labels / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelError, match="labels .* differ"):
-        load_tagger(labels)
+        loader(labels)
 
     pickled = tmp_path / "pickled"
     shutil.copytree(good, pickled)
     (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")
     with pytest.raises(ModelError, match="pickle weights are refused"):
-        load_tagger(pickled)
+        loader(pickled)
+
+    garbled = tmp_path / "garbled"
+    shutil.copytree(good, garbled)
+    (garbled / "config.json").write_text("{not json")
+    with pytest.raises(ModelError, match="config.json cannot be read"):
+        loader(garbled)

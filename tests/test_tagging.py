@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quoteattr.tagging import (
-    CASE_MIXED, CASE_OTHER, CASE_TITLE, CASE_UPPER, IGNORE, LABELS, casing_class, decode_spans, make_windows,
-    WindowMerger, token_labels, tokenize_document,
+    CASE_MIXED, CASE_OTHER, CASE_TITLE, CASE_UPPER, IGNORE, LABELS, RoleSpan, casing_class, casing_classes, decode_spans,
+    make_windows, WindowMerger, token_labels, tokenize_document,
 )
 
 from .conftest import tiny_tokenizer
@@ -75,3 +77,56 @@ def test_decode_spans_from_probabilities():
         probs[i, LABELS.index(label)] = 1.0
     spans = decode_spans(doc, probs)
     assert [(s.role, text[s.start:s.end]) for s in spans] == [("SOURCE", "Maria Lopez"), ("CUE", "said")]
+
+
+# --- vectorised paths agree with the plain definitions ---------------------------------
+
+
+@given(st.text(max_size=80), st.lists(st.tuples(st.integers(0, 80), st.integers(0, 6)), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_casing_classes_match_casing_class(text, cuts):
+    offsets = np.array([(min(a, len(text)), min(a + w, len(text))) for a, w in cuts], dtype=np.int64).reshape(-1, 2)
+    expected = [casing_class(text[a:b]) for a, b in offsets]
+    assert casing_classes(text, offsets).tolist() == expected
+
+
+def _reference_decode(doc, probs):
+    """The plain loop over words that decode_spans vectorises."""
+    words = np.flatnonzero(doc.word_starts)
+    ends = np.append(words[1:], len(doc.input_ids)) - 1
+    spans, current = [], None
+    for k, w in enumerate(words):
+        label = LABELS[int(probs[w].argmax())]
+        start, end = int(doc.offsets[w, 0]), int(doc.offsets[ends[k], 1])
+        if label == "O":
+            if current:
+                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+            current = None
+            continue
+        prefix, role = label.split("-", 1)
+        score = float(probs[w].max())
+        if current is not None and prefix == "I" and current[0] == role:
+            current[2] = end
+            current[3].append(score)
+        else:
+            if current:
+                spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+            current = [role, start, end, [score]]
+    if current:
+        spans.append(RoleSpan(current[0], current[1], current[2], float(np.mean(current[3]))))
+    return spans
+
+
+@given(st.lists(st.integers(0, len(LABELS) - 1), min_size=1, max_size=12), st.integers(0, 2**31 - 1))
+@settings(max_examples=150, deadline=None)
+def test_decode_spans_matches_the_plain_loop(labels, seed):
+    text = " ".join(f"word{i}" for i in range(len(labels)))
+    tok = tiny_tokenizer([text])
+    doc = tokenize_document(text, tok)
+    rng = np.random.default_rng(seed)
+    probs = rng.random((len(doc.input_ids), len(LABELS))).astype(np.float32) * 0.5
+    for i, label in enumerate(labels):
+        probs[i, label] = 0.6 + 0.4 * rng.random()
+    got, want = decode_spans(doc, probs), _reference_decode(doc, probs)
+    assert [(s.role, s.start, s.end) for s in got] == [(s.role, s.start, s.end) for s in want]
+    assert np.allclose([s.score for s in got], [s.score for s in want])

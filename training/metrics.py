@@ -16,20 +16,28 @@ from quoteattr.brat import ROLES as BRAT_ROLES
 from quoteattr.decoding import decode_document, to_quotes
 from quoteattr.evaluation import PRF, evaluate
 from quoteattr.gold import GoldDocument
-from quoteattr.inference import run_tagger
-from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, token_labels, tokenize_document
+from quoteattr.focus import focus_regions
+from quoteattr.inference import DEFAULT_BATCH_SIZE, run_tagger
+from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, token_labels, tokenize_documents
 from quoteattr.types import DocumentResult
 
 
 def evaluate_tagger(
-    model: Any, tokenizer: Any, docs: Sequence[GoldDocument], settings: Any, batch_size: int = 32, linker: Any = None
+    model: Any, tokenizer: Any, docs: Sequence[GoldDocument], settings: Any, batch_size: int = DEFAULT_BATCH_SIZE,
+    linker: Any = None, focus: bool = False,
 ) -> dict[str, Any]:
-    """All dev metrics of ``model`` on ``docs`` (a dict of floats, JSON-ready); links are learned when a linker is given."""
+    """All dev metrics of ``model`` on ``docs`` (a dict of floats, JSON-ready); links are learned when a linker is given.
+
+    ``focus=True`` reads only the paragraphs around quotation marks, as the shipped
+    pipeline does: its quote figures are the product's, while its span figures
+    miss the attributions in unread paragraphs by design.
+    """
     was_training = model.training
     model.eval()
-    tdocs = [tokenize_document(d.text, tokenizer) for d in docs]
+    tdocs = tokenize_documents([d.text for d in docs], tokenizer)
+    regions = [focus_regions(d.text, t) for d, t in zip(docs, tdocs)] if focus else None
     outs = run_tagger(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, batch_size,
-                      with_hidden=linker is not None)
+                      with_hidden=linker is not None, regions=regions)
     if was_training:
         model.train()
     role_prf = {r: PRF() for r in BRAT_ROLES}
