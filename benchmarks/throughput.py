@@ -58,10 +58,10 @@ def main() -> int:
     parser.add_argument("--long-kb", type=int, help="benchmark on one article of about this many kB (the seeds concatenated)")
     parser.add_argument("--repeat", type=int, default=20, help="times the five seeds are repeated (default 20)")
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds; the fastest of each is reported (default 5)")
-    parser.add_argument("--batch-size", type=int, default=8, help="windows per forward pass (default 8, as the pipeline)")
+    parser.add_argument("--batch-size", type=int, help="windows per forward pass (default: the pipeline's, 8; 1 with --int8)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
-    parser.add_argument("--full-text", action="store_true", help="tag every paragraph, not only those around quotation marks")
+    parser.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
 
@@ -72,9 +72,8 @@ def main() -> int:
     from quoteattr.pipeline import QuoteAttributor
     import_s = time.perf_counter() - started
 
-    from quoteattr.focus import focus_regions
     from quoteattr.inference import length_batches, plan_windows
-    from quoteattr.tagging import collate, tokenize_document
+    from quoteattr.tagging import collate
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -86,15 +85,14 @@ def main() -> int:
     qa.attribute(texts[0])  # warm-up
     s = qa.settings
     tok = qa.tokenizer
-    docs = [tokenize_document(t, tok) for t in texts]
-    n_tokens = int(sum(len(d.input_ids) for d in docs))
-    regions = [focus_regions(t, d) for t, d in zip(texts, docs)] if qa.focus else None
-    windows = plan_windows(tok, docs, s.max_length, s.stride, s.use_casing, regions)
+    prep = qa.prepare(texts)  # exactly the pipeline's windows
+    n_tokens = int(sum(len(d.input_ids) for d in prep.docs))
+    windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions, prep.breaks)
     n_read = sum(len(w.input_ids) - 2 for w in windows)
     keys = ("input_ids", "token_type_ids", "attention_mask")
     batches = [
         {k: torch.from_numpy(v) for k, v in collate(batch, tok.pad_token_id or 0).items() if k in keys}
-        for batch in length_batches(windows, args.batch_size)
+        for batch in length_batches(windows, qa.batch_size)
     ]
     encoder = qa.model.base_model
 
@@ -114,7 +112,7 @@ def main() -> int:
     figures = {
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or platform.platform()}",
         "articles": len(texts), "tokens": n_tokens, "windows": len(windows), "quotes": n_quotes, "int8": args.int8,
-        "focus": qa.focus, "tokens_read": n_read,
+        "focus": qa.focus, "batch_size": qa.batch_size, "tokens_read": n_read,
         "import_s": round(import_s, 3), "model_load_s": round(load_s, 3), "startup_s": round(import_s + load_s, 3),
         "pipeline_s": round(pipeline_s, 3), "pipeline_articles_per_s": round(len(texts) / pipeline_s, 2),
         "pipeline_tokens_per_s": round(n_tokens / pipeline_s, 1),

@@ -13,12 +13,12 @@ import json
 from .baseline import mark_pair_quotes
 from .evaluation import PredictionError, evaluate, format_report, load_predictions, write_report
 from .gold import GoldError, load_gold, load_speakers
-from .inference import DEFAULT_BATCH_SIZE
+from .inference import DEFAULT_BATCH_SIZE, INT8_BATCH_SIZE
 from .modeling import ModelError
 from .types import DocumentResult
 
 
-def _load_attributor(model_dir: Optional[str], batch_size: int = DEFAULT_BATCH_SIZE, int8: bool = False, full_text: bool = False):
+def _load_attributor(model_dir: Optional[str], batch_size: Optional[int] = None, int8: bool = False, full_text: bool = False):
     """Load a model for a command; imports torch only when a model is asked for."""
     from .pipeline import QuoteAttributor
 
@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a quoteattr model folder to run (no value: the shipped default model)")
     source.add_argument("--baseline", choices=["marks"], help="score the no-model baseline instead")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
-    ev.add_argument("--full-text", action="store_true", help="tag every paragraph, not only those around quotation marks (slower; see quoteattr.focus)")
+    ev.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")
     ev.set_defaults(func=_cmd_evaluate)
@@ -154,9 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     at.add_argument("--output", "-o", help="output file (default: JSONL on standard output)")
     at.add_argument("--format", choices=["jsonl", "csv", "html"], help="output format (default: from the output's extension, else jsonl)")
     at.add_argument("--model", help="quoteattr model folder (default: the shipped model)")
-    at.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"windows per forward pass (default {DEFAULT_BATCH_SIZE})")
+    at.add_argument("--batch-size", type=int, help=f"windows per forward pass (default {DEFAULT_BATCH_SIZE}; {INT8_BATCH_SIZE} with --int8)")
     at.add_argument("--int8", action="store_true", help="dynamic int8 encoder: faster on CPUs, accuracy change in RESULTS.md")
-    at.add_argument("--full-text", action="store_true", help="tag every paragraph, not only those around quotation marks (slower; see quoteattr.focus)")
+    at.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     at.add_argument("--show", action="store_true", help="also print each quote with its speaker")
     at.add_argument("--force", action="store_true", help="overwrite an existing output file")
     at.add_argument("--resume", action="store_true", help="append to an existing JSONL output, skipping documents already in it")

@@ -17,6 +17,15 @@ from .tagging import LABELS, TokenizedDocument, Window, WindowMerger, collate, m
 # Windows per forward pass on CPU. Measured on 2 cores (RESULTS.md): 4-16 windows run
 # ~15% faster than 32, as a small batch's activations stay in the per-core cache.
 DEFAULT_BATCH_SIZE = 8
+# Dynamic int8 quantisation scales each layer's input by its largest value over the
+# whole batch, so a window's output would depend on the windows batched with it: the
+# same article could get other speakers in another corpus. One window per pass keeps
+# int8 output a function of the window alone (measured ~9% slower than 8, RESULTS.md).
+INT8_BATCH_SIZE = 1
+
+
+def default_batch_size(int8: bool) -> int:
+    return INT8_BATCH_SIZE if int8 else DEFAULT_BATCH_SIZE
 
 
 def length_batches(windows: Sequence[Window], batch_size: int) -> Iterable[list[Window]]:
@@ -43,12 +52,15 @@ def plan_windows(
     stride: int,
     use_casing: bool,
     regions: Optional[Sequence[Regions]] = None,
+    breaks: Optional[Sequence[np.ndarray]] = None,
 ) -> list[Window]:
-    """All model inputs for ``docs``: each document whole, or only its ``regions`` (token ranges)."""
+    """All model inputs for ``docs``: each document whole, or only its ``regions`` (token ranges);
+    with ``breaks`` (paragraph starts per document) windows end at paragraph starts."""
     windows: list[Window] = []
     for i, doc in enumerate(docs):
         windows.extend(make_windows(doc, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride,
-                                    use_casing, regions=None if regions is None else regions[i]))
+                                    use_casing, regions=None if regions is None else regions[i],
+                                    breaks=None if breaks is None else breaks[i]))
     return windows
 
 
@@ -62,6 +74,7 @@ def run_tagger(
     batch_size: int = DEFAULT_BATCH_SIZE,
     with_hidden: bool = False,
     regions: Optional[Sequence[Regions]] = None,
+    breaks: Optional[Sequence[np.ndarray]] = None,
 ) -> list[TaggerOutput]:
     """Tag every document; windows of all documents are batched together by length.
 
@@ -70,7 +83,7 @@ def run_tagger(
     """
     import torch
 
-    windows = plan_windows(tokenizer, docs, max_length, stride, use_casing, regions)
+    windows = plan_windows(tokenizer, docs, max_length, stride, use_casing, regions, breaks)
     n_labels = len(LABELS)
     outside = np.zeros(n_labels, dtype=np.float32)
     outside[LABELS.index("O")] = 1.0

@@ -98,3 +98,29 @@ def test_full_text_reading_gives_valid_output(tmp_path, setup):
     text = (inputs / "doc0.txt").read_text()
     for q in json.loads(full.read_text())["quotes"]:
         assert text[q["start"]:q["end"]] == q["text"]
+
+
+def test_int8_output_does_not_depend_on_the_other_articles(setup, fixture_records):
+    """Dynamic int8 scales activations over a whole batch; one window per pass keeps an
+    article's output the same whatever else is attributed with it."""
+    import numpy as np
+
+    from quoteattr.inference import INT8_BATCH_SIZE, run_tagger
+    from quoteattr.pipeline import QuoteAttributor
+
+    model, _, _ = setup
+    qa = QuoteAttributor.from_pretrained(model, int8=True)
+    assert qa.batch_size == INT8_BATCH_SIZE == 1
+    texts = [r["text"] for r in fixture_records[:3]]
+    s = qa.settings
+
+    def probs(chosen: list[str]) -> np.ndarray:
+        prep = qa.prepare(chosen)
+        outs = run_tagger(qa.model, qa.tokenizer, prep.docs, s.max_length, s.stride, s.use_casing, qa.batch_size,
+                          regions=prep.regions, breaks=prep.breaks)
+        return outs[chosen.index(texts[0])].probs
+
+    alone = probs([texts[0]])
+    assert np.array_equal(alone, probs(texts)) and np.array_equal(alone, probs(texts[::-1]))
+    assert [q.to_dict() for q in qa.attribute(texts[0]).quotes] == \
+        [q.to_dict() for q in list(qa.attribute_many(texts[::-1]))[-1].quotes]

@@ -1,11 +1,11 @@
-"""Quote-focused reading: which paragraphs the tagger reads, and that the rest is really skipped."""
+"""Quote-focused reading: the tagger reads each article up to its last quotation, and the rest is really skipped."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from quoteattr.focus import focus_char_regions, focus_regions, focus_token_regions
+from quoteattr.focus import focus_char_end, focus_regions
 from quoteattr.inference import plan_windows, run_tagger
 from quoteattr.pipeline import QuoteAttributor
 from quoteattr.tagging import LABELS, make_windows, tokenize_document
@@ -15,46 +15,39 @@ from .conftest import tiny_model_dir, tiny_tokenizer
 ARTICLE = (
     "Rain fell across the region overnight.\n"  # 0: narrative
     "\n"
-    "The mayor visited the flooded streets.\n"  # 1: the paragraph before a quote
+    "Mayor Ana Ruiz visited the flooded streets.\n"  # 1: names the later speaker in full
     '"We will rebuild," she said.\n'  # 2: a quote
     "Roads stayed closed until noon.\n"  # 3: narrative
-    "Schools reopened on Tuesday.\n"  # 4: narrative
-    "Officials praised the volunteers.\n"  # 5: before the next quote
-    '"They worked all night," the chief said.\n'  # 6: a quote
+    '"They worked all night," the chief said.\n'  # 4: the last quote
+    "Schools reopened on Tuesday.\n"  # 5: narrative after the last quote
+    "Officials praised the volunteers.\n"  # 6: narrative after the last quote
 )
 
 
-def _paragraph(text: str, k: int) -> str:
-    return [p for p in text.split("\n") if p.strip()][k]
-
-
-def test_regions_are_quote_paragraphs_and_the_one_before():
-    regions = [ARTICLE[a:b] for a, b in focus_char_regions(ARTICLE)]
-    assert regions == [
-        _paragraph(ARTICLE, 1) + "\n" + _paragraph(ARTICLE, 2),
-        _paragraph(ARTICLE, 5) + "\n" + _paragraph(ARTICLE, 6),
-    ]
+def test_reading_ends_with_the_paragraph_of_the_last_quotation():
+    end = focus_char_end(ARTICLE)
+    assert ARTICLE[:end].endswith('the chief said.') and ARTICLE[end] == "\n"
+    assert focus_char_end('Intro.\n"Yes," she said') == len('Intro.\n"Yes," she said')  # no final newline
 
 
 def test_no_quotation_marks_means_nothing_to_read():
-    assert focus_char_regions("No quotes here.\nNor here, isn't it?\n") == []
-    assert focus_char_regions("") == []
+    assert focus_char_end("No quotes here.\nNor here, isn't it?\n") == 0
+    assert focus_char_end("") == 0
+    text = "No quotes here.\n"
+    assert focus_regions(text, tokenize_document(text, tiny_tokenizer([text]))) == []
 
 
-def test_multi_paragraph_quote_reads_every_paragraph():
+def test_multi_paragraph_quote_is_read_to_its_last_paragraph():
     text = 'Intro line.\n"First part of it,\n"second part," he said.\nAfter.\n'
-    regions = focus_char_regions(text, before=0)
-    covered = "".join(text[a:b] for a, b in regions)
-    assert "First part" in covered and "second part" in covered and "Intro" not in covered and "After" not in covered
+    assert text[: focus_char_end(text)].endswith('he said.')
 
 
-def test_token_regions_merge_close_ranges_and_widen():
-    text = "a b c d e f g h i j k l"
-    tok = tiny_tokenizer([text])
-    doc = tokenize_document(text, tok)
-    assert focus_token_regions(doc, [(0, 1), (4, 5)], merge_gap=0) == [(0, 1), (2, 3)]
-    assert focus_token_regions(doc, [(0, 1), (4, 5)], merge_gap=2) == [(0, 3)]
-    assert focus_token_regions(doc, [(8, 9)], before=2, after=1, merge_gap=0) == [(2, 6)]
+def test_token_region_covers_every_token_before_the_end():
+    tok = tiny_tokenizer([ARTICLE])
+    doc = tokenize_document(ARTICLE, tok)
+    [(start, stop)] = focus_regions(ARTICLE, doc)
+    end = focus_char_end(ARTICLE)
+    assert start == 0 and (doc.offsets[:stop, 0] < end).all() and (doc.offsets[stop:, 0] >= end).all()
 
 
 def test_windows_stay_inside_regions_and_reject_bad_ones():

@@ -73,8 +73,8 @@ def test_seed_attribution(seed_report):
 
 
 def test_full_text_reading_meets_the_same_floors(shipped):
-    """The shipped pipeline reads only paragraphs around quotation marks; reading every
-    paragraph must not be what the seed figures depend on (and vice versa)."""
+    """The shipped pipeline reads each article up to its last quotation; reading the
+    whole article must not be what the seed figures depend on (and vice versa)."""
     full = QuoteAttributor(shipped.model, shipped.tokenizer, shipped.settings, linker=shipped.linker, focus=False)
     docs = load_gold(SEEDS / "gold.jsonl")
     results = {r.doc_id: r for r in full.attribute_many([{"id": d.doc_id, "text": d.text} for d in docs])}
