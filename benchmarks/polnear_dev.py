@@ -8,8 +8,7 @@ with the model folder's learned linker when it has one. Two readings are
 reported: ``full_text`` (every paragraph tagged: the Source/Cue/Content span
 figures comparable with published PolNeAR taggers) and ``quote_focused``
 (each article up to its last quotation, as the shipped pipeline reads: the
-product's quote and quote-speaker figures). Both end windows at paragraph
-starts, as the pipeline does; ``--sliding`` uses plain overlapping windows.
+product's quote and quote-speaker figures).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ def main() -> int:
     parser.add_argument("--model", help="model folder (default: the shipped model)")
     parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
     parser.add_argument("--no-linker", action="store_true", help="use the nearest-mention rule instead of the learned linker")
-    parser.add_argument("--sliding", action="store_true", help="plain overlapping windows instead of ending them at paragraph starts")
     parser.add_argument("--json", help="also write the metrics here")
     args = parser.parse_args()
 
@@ -41,14 +39,14 @@ def main() -> int:
     docs = load_gold(args.dev)
     started = time.perf_counter()
     linker = None if args.no_linker else qa.linker
-    full = evaluate_tagger(qa.model, qa.tokenizer, docs, qa.settings, qa.batch_size, linker=linker, paragraph_windows=not args.sliding)
+    full = evaluate_tagger(qa.model, qa.tokenizer, docs, qa.settings, qa.batch_size, linker=linker)
     full["seconds"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
-    focused = evaluate_tagger(qa.model, qa.tokenizer, docs, qa.settings, qa.batch_size, linker=linker, focus=True, paragraph_windows=not args.sliding)
+    focused = evaluate_tagger(qa.model, qa.tokenizer, docs, qa.settings, qa.batch_size, linker=linker, focus=True)
     focused["seconds"] = round(time.perf_counter() - started, 1)
     metrics = {
         "full_text": full, "quote_focused": focused,
-        "linker": "nearest-mention rule" if (args.no_linker or qa.linker is None) else "learned", "int8": args.int8, "paragraph_windows": not args.sliding,
+        "linker": "nearest-mention rule" if (args.no_linker or qa.linker is None) else "learned", "int8": args.int8,
     }
     print(json.dumps(metrics, indent=2))
     if args.json:

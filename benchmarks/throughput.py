@@ -87,7 +87,7 @@ def main() -> int:
     tok = qa.tokenizer
     prep = qa.prepare(texts)  # exactly the pipeline's windows
     n_tokens = int(sum(len(d.input_ids) for d in prep.docs))
-    windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions, prep.breaks)
+    windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions)
     n_read = sum(len(w.input_ids) - 2 for w in windows)
     keys = ("input_ids", "token_type_ids", "attention_mask")
     batches = [

@@ -52,15 +52,12 @@ def plan_windows(
     stride: int,
     use_casing: bool,
     regions: Optional[Sequence[Regions]] = None,
-    breaks: Optional[Sequence[np.ndarray]] = None,
 ) -> list[Window]:
-    """All model inputs for ``docs``: each document whole, or only its ``regions`` (token ranges);
-    with ``breaks`` (paragraph starts per document) windows end at paragraph starts."""
+    """All model inputs for ``docs``: each document whole, or only its ``regions`` (token ranges)."""
     windows: list[Window] = []
     for i, doc in enumerate(docs):
         windows.extend(make_windows(doc, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride,
-                                    use_casing, regions=None if regions is None else regions[i],
-                                    breaks=None if breaks is None else breaks[i]))
+                                    use_casing, regions=None if regions is None else regions[i]))
     return windows
 
 
@@ -74,7 +71,6 @@ def run_tagger(
     batch_size: int = DEFAULT_BATCH_SIZE,
     with_hidden: bool = False,
     regions: Optional[Sequence[Regions]] = None,
-    breaks: Optional[Sequence[np.ndarray]] = None,
 ) -> list[TaggerOutput]:
     """Tag every document; windows of all documents are batched together by length.
 
@@ -83,7 +79,7 @@ def run_tagger(
     """
     import torch
 
-    windows = plan_windows(tokenizer, docs, max_length, stride, use_casing, regions, breaks)
+    windows = plan_windows(tokenizer, docs, max_length, stride, use_casing, regions)
     n_labels = len(LABELS)
     outside = np.zeros(n_labels, dtype=np.float32)
     outside[LABELS.index("O")] = 1.0

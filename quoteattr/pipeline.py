@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Union
 
-import numpy as np
-
 from .focus import focus_regions
 from .decoding import decode_document, tidy_output, to_quotes
 from .inference import DEFAULT_BATCH_SIZE, TaggerOutput, default_batch_size, run_tagger
@@ -14,7 +12,7 @@ from .linking import Linker
 from .marks import MarkPair, find_mark_pairs
 from .modeling import DEFAULT_MODEL_DIR, TaggerSettings, load_runtime_tagger
 from .speakers import resolve_speakers
-from .tagging import TokenizedDocument, paragraph_breaks, tokenize_documents
+from .tagging import TokenizedDocument, tokenize_documents
 from .types import DocumentResult
 
 Record = Union[str, Mapping[str, Any]]
@@ -26,7 +24,6 @@ class Prepared(NamedTuple):
     docs: list[TokenizedDocument]
     pairs: list[list[MarkPair]]
     regions: Optional[list[list[tuple[int, int]]]]
-    breaks: list[np.ndarray]
 
 
 def quantize_int8(model: Any) -> Any:
@@ -116,18 +113,17 @@ class QuoteAttributor:
 
     def prepare(self, texts: Sequence[str]) -> "Prepared":
         """Everything the tagger needs besides the model, per text: tokens, quotation-mark
-        pairs, the token ranges read (``None``: all) and the paragraph starts windows end at.
-        Public so that benchmarks time exactly the pipeline's windows."""
+        pairs and the token ranges read (``None``: all). Public so that benchmarks
+        time exactly the pipeline's windows."""
         tdocs = tokenize_documents(list(texts), self.tokenizer)
         pairs = [find_mark_pairs(text) for text in texts]  # found once: for focus and for decoding
         regions = [focus_regions(text, tdoc, p) for text, tdoc, p in zip(texts, tdocs, pairs)] if self.focus else None
-        breaks = [paragraph_breaks(text, tdoc) for text, tdoc in zip(texts, tdocs)]
-        return Prepared(tdocs, pairs, regions, breaks)
+        return Prepared(tdocs, pairs, regions)
 
     def _run(self, chunk: list[tuple[str, str]], batch_size: int) -> Iterator[DocumentResult]:
         s = self.settings
         prep = self.prepare([text for _, text in chunk])
         outs = run_tagger(self.model, self.tokenizer, prep.docs, s.max_length, s.stride, s.use_casing, batch_size,
-                          with_hidden=self.linker is not None, regions=prep.regions, breaks=prep.breaks)
+                          with_hidden=self.linker is not None, regions=prep.regions)
         for (doc_id, text), tdoc, out, p in zip(chunk, prep.docs, outs, prep.pairs):
             yield build_result(doc_id, text, tdoc, out, s.quote_threshold, self.linker, p)

@@ -156,19 +156,6 @@ def token_labels(doc: TokenizedDocument, spans: Sequence[tuple[str, int, int]]) 
     return labels
 
 
-def paragraph_breaks(text: str, doc: TokenizedDocument) -> np.ndarray:
-    """Token indices where a paragraph (text after a line break) starts: where a
-    window can begin without cutting a paragraph (``make_windows(breaks=...)``)."""
-    chars = np.array([m.end() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
-    if not len(chars) or not len(doc.offsets):
-        return np.zeros(0, dtype=np.int64)
-    found = np.unique(np.searchsorted(doc.offsets[:, 0], chars, side="left"))
-    return found[(found > 0) & (found < len(doc.offsets))]  # a break before the first or after the last token is none
-
-
-_LINE_BREAK = re.compile(r"\n\s*")
-
-
 @dataclass
 class Window:
     """One model input: doc tokens ``[start, end)`` wrapped in [CLS] ... [SEP]."""
@@ -191,17 +178,9 @@ def make_windows(
     use_casing: bool,
     labels: Optional[np.ndarray] = None,
     regions: Optional[Sequence[tuple[int, int]]] = None,
-    breaks: Optional[np.ndarray] = None,
 ) -> list[Window]:
     """Cover every token of each region (token ranges ``[start, end)``; default: the whole
-    document) with windows of ``max_length`` that overlap by ``stride`` tokens.
-
-    With ``breaks`` (sorted token indices where a paragraph starts) a window that
-    does not reach its region's end stops at the last paragraph start inside it
-    and the next window starts there, without overlap: a paragraph is read whole
-    and no token is read twice. Only a paragraph longer than a window still
-    slides with overlap. This cuts the encoder's work by about a fifth
-    (measured in RESULTS.md)."""
+    document) with windows of ``max_length`` that overlap by ``stride`` tokens."""
     body = max_length - 2
     if body <= stride:
         raise ValueError(f"max_length {max_length} leaves no room beyond the stride {stride}")
@@ -217,11 +196,6 @@ def make_windows(
         start = r_start
         while True:
             end = min(r_end, start + body)
-            next_start = end - stride
-            if end < r_end and breaks is not None and len(breaks):
-                k = int(np.searchsorted(breaks, end, side="right")) - 1
-                if k >= 0 and breaks[k] > start + stride:
-                    end = next_start = int(breaks[k])
             ids = np.concatenate(([cls_id], doc.input_ids[start:end], [sep_id]))
             types = np.zeros_like(ids)
             if use_casing:
@@ -232,7 +206,7 @@ def make_windows(
             windows.append(Window(doc_index, start, end, ids, types, lab))
             if end >= r_end:
                 break
-            start = next_start
+            start = end - stride
     return windows
 
 

@@ -117,7 +117,7 @@ def test_int8_output_does_not_depend_on_the_other_articles(setup, fixture_record
     def probs(chosen: list[str]) -> np.ndarray:
         prep = qa.prepare(chosen)
         outs = run_tagger(qa.model, qa.tokenizer, prep.docs, s.max_length, s.stride, s.use_casing, qa.batch_size,
-                          regions=prep.regions, breaks=prep.breaks)
+                          regions=prep.regions)
         return outs[chosen.index(texts[0])].probs
 
     alone = probs([texts[0]])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from quoteattr.tagging import (
     CASE_MIXED, CASE_OTHER, CASE_TITLE, CASE_UPPER, IGNORE, LABELS, RoleSpan, casing_class, casing_classes, decode_spans,
-    TokenizedDocument, make_windows, paragraph_breaks, WindowMerger, token_labels, tokenize_document,
+    make_windows, WindowMerger, token_labels, tokenize_document,
 )
 
 from .conftest import tiny_tokenizer
@@ -130,46 +130,3 @@ def test_decode_spans_matches_the_plain_loop(labels, seed):
     got, want = decode_spans(doc, probs), _reference_decode(doc, probs)
     assert [(s.role, s.start, s.end) for s in got] == [(s.role, s.start, s.end) for s in want]
     assert np.allclose([s.score for s in got], [s.score for s in want])
-
-
-def test_paragraph_breaks_are_the_first_tokens_of_paragraphs():
-    text = "One two.\n\n  Three four five.\nSix.\n"
-    doc = tokenize_document(text, tiny_tokenizer([text]))
-    breaks = paragraph_breaks(text, doc)
-    assert [text[doc.offsets[k, 0]:doc.offsets[k, 1]] for k in breaks] == ["Three", "Six"]
-    assert len(paragraph_breaks("no break at all", tokenize_document("no break at all", tiny_tokenizer(["no break at all"])))) == 0
-
-
-def _windows_with_breaks(n: int, breaks: np.ndarray, regions, max_length: int, stride: int):
-    doc = TokenizedDocument(np.arange(5, 5 + n), np.stack([np.arange(n), np.arange(n) + 1], axis=1),
-                            np.ones(n, dtype=bool), np.zeros(n, dtype=np.int64))
-    return make_windows(doc, 0, 1, 2, max_length, stride, False, regions=regions, breaks=breaks)
-
-
-def test_windows_end_at_paragraph_starts_without_overlap():
-    # Paragraphs of 6 tokens; a window holds 10: two windows of whole paragraphs would overlap
-    # by the stride without breaks, and meet exactly at a paragraph start with them.
-    windows = _windows_with_breaks(18, np.array([6, 12]), None, 12, 3)
-    assert [(w.start, w.end) for w in windows] == [(0, 6), (6, 12), (12, 18)]
-    # One paragraph longer than a window still slides with overlap.
-    windows = _windows_with_breaks(30, np.array([25]), None, 12, 3)
-    assert [(w.start, w.end) for w in windows] == [(0, 10), (7, 17), (14, 24), (21, 30)]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(1, 80), st.lists(st.integers(1, 79), max_size=12), st.integers(6, 16), st.integers(0, 3))
-def test_windows_with_breaks_cover_each_region_within_the_length(n, cuts, max_length, stride):
-    breaks = np.unique([c for c in cuts if c < n]).astype(np.int64)
-    regions = [(0, n)] if n < 4 else [(0, n // 2), (n // 2 + 1, n)]
-    windows = _windows_with_breaks(n, breaks, regions, max_length, stride)
-    for lo, hi in regions:
-        inside = [w for w in windows if lo <= w.start and w.end <= hi]
-        covered = np.zeros(n, dtype=bool)
-        for w in inside:
-            assert 0 < w.end - w.start <= max_length - 2 and len(w.input_ids) == w.end - w.start + 2
-            covered[w.start:w.end] = True
-        assert covered[lo:hi].all() and not covered[:lo].any() and not covered[hi:].any()
-        for a, b in zip(inside, inside[1:]):
-            # a window either starts where the last ended (at a paragraph start) or overlaps it by the stride
-            assert (b.start == a.end and a.end in breaks) or b.start == a.end - stride
-    assert len(windows) == sum(1 for lo, hi in regions for w in windows if lo <= w.start and w.end <= hi)

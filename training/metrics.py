@@ -18,29 +18,26 @@ from quoteattr.evaluation import PRF, evaluate
 from quoteattr.gold import GoldDocument
 from quoteattr.focus import focus_regions
 from quoteattr.inference import DEFAULT_BATCH_SIZE, run_tagger
-from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, paragraph_breaks, token_labels, tokenize_documents
+from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, token_labels, tokenize_documents
 from quoteattr.types import DocumentResult
 
 
 def evaluate_tagger(
     model: Any, tokenizer: Any, docs: Sequence[GoldDocument], settings: Any, batch_size: int = DEFAULT_BATCH_SIZE,
-    linker: Any = None, focus: bool = False, paragraph_windows: bool = True,
+    linker: Any = None, focus: bool = False,
 ) -> dict[str, Any]:
     """All dev metrics of ``model`` on ``docs`` (a dict of floats, JSON-ready); links are learned when a linker is given.
 
     ``focus=True`` reads each article only up to its last quotation, as the shipped
     pipeline does: its quote figures are the product's, while its span figures
     miss the attributions after the last quotation by design.
-    ``paragraph_windows`` ends windows at paragraph starts, as the pipeline does
-    (``False``: plain sliding windows, for comparison).
     """
     was_training = model.training
     model.eval()
     tdocs = tokenize_documents([d.text for d in docs], tokenizer)
     regions = [focus_regions(d.text, t) for d, t in zip(docs, tdocs)] if focus else None
-    breaks = [paragraph_breaks(d.text, t) for d, t in zip(docs, tdocs)] if paragraph_windows else None
     outs = run_tagger(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, batch_size,
-                      with_hidden=linker is not None, regions=regions, breaks=breaks)
+                      with_hidden=linker is not None, regions=regions)
     if was_training:
         model.train()
     role_prf = {r: PRF() for r in BRAT_ROLES}
