@@ -20,7 +20,7 @@ DEFAULT_BATCH_SIZE = 8
 # Dynamic int8 quantisation scales each layer's input by its largest value over the
 # whole batch, so a window's output would depend on the windows batched with it: the
 # same article could get other speakers in another corpus. One window per pass keeps
-# int8 output a function of the window alone (measured ~9% slower than 8, RESULTS.md).
+# int8 output a function of the window alone (measured 2-9% slower than 8, RESULTS.md).
 INT8_BATCH_SIZE = 1
 
 
