@@ -17,6 +17,7 @@ from quoteattr.decoding import decode_document, to_quotes
 from quoteattr.evaluation import PRF, evaluate
 from quoteattr.gold import GoldDocument
 from quoteattr.focus import focus_regions
+from quoteattr.marks import find_mark_pairs
 from quoteattr.inference import DEFAULT_BATCH_SIZE, run_tagger
 from quoteattr.tagging import BRAT_ROLE, IGNORE, LABELS, token_labels, tokenize_documents
 from quoteattr.types import DocumentResult
@@ -35,7 +36,8 @@ def evaluate_tagger(
     was_training = model.training
     model.eval()
     tdocs = tokenize_documents([d.text for d in docs], tokenizer)
-    regions = [focus_regions(d.text, t) for d, t in zip(docs, tdocs)] if focus else None
+    pairs = [find_mark_pairs(d.text) for d in docs]  # found once: for focus and for decoding, as the pipeline does
+    regions = [focus_regions(d.text, t, p) for d, t, p in zip(docs, tdocs, pairs)] if focus else None
     outs = run_tagger(model, tokenizer, tdocs, settings.max_length, settings.stride, settings.use_casing, batch_size,
                       with_hidden=linker is not None, regions=regions)
     if was_training:
@@ -44,9 +46,9 @@ def evaluate_tagger(
     gold_tokens: list[np.ndarray] = []
     pred_tokens: list[np.ndarray] = []
     predictions = {}
-    for doc, tdoc, out in zip(docs, tdocs, outs):
+    for doc, tdoc, out, doc_pairs in zip(docs, tdocs, outs, pairs):
         p = out.probs
-        spans, linked = decode_document(doc.text, tdoc, p, settings.quote_threshold, linker, out.hidden)
+        spans, linked = decode_document(doc.text, tdoc, p, settings.quote_threshold, linker, out.hidden, doc_pairs)
         predictions[doc.doc_id] = DocumentResult(doc.doc_id, to_quotes(doc.text, linked))
         for role in BRAT_ROLES:
             gold = {(a, b) for label, a, b in doc.role_spans if label == role}
