@@ -18,15 +18,21 @@ from .modeling import ModelError
 from .types import DocumentResult
 
 
-def _load_attributor(model_dir: Optional[str], batch_size: Optional[int] = None, int8: bool = False, full_text: bool = False):
+def _load_attributor(
+    model_dir: Optional[str], batch_size: Optional[int] = None, int8: bool = False, full_text: bool = False, fast: bool = False
+):
     """Load a model for a command; imports torch only when a model is asked for."""
     from .pipeline import QuoteAttributor
 
-    return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size, int8=int8, focus=not full_text)
+    if fast and model_dir is not None:
+        raise CliError("--fast runs the shipped fast model; leave out --model")
+    return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size, int8=int8, focus=not full_text, fast=fast)
 
 
-def _predict_with_model(model_dir: Optional[str], gold_docs: list, int8: bool = False, full_text: bool = False) -> dict[str, DocumentResult]:
-    attributor = _load_attributor(model_dir, int8=int8, full_text=full_text)
+def _predict_with_model(
+    model_dir: Optional[str], gold_docs: list, int8: bool = False, full_text: bool = False, fast: bool = False
+) -> dict[str, DocumentResult]:
+    attributor = _load_attributor(model_dir, int8=int8, full_text=full_text, fast=fast)
     results = attributor.attribute_many([{"id": d.doc_id, "text": d.text} for d in gold_docs])
     return {r.doc_id: r for r in results}
 
@@ -39,7 +45,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     elif args.baseline:
         predictions = {d.doc_id: mark_pair_quotes(d.text, d.doc_id) for d in gold_docs}
     else:
-        predictions = _predict_with_model(args.model, gold_docs, args.int8, args.full_text)
+        predictions = _predict_with_model(args.model, gold_docs, args.int8, args.full_text, args.fast)
     report = evaluate(gold_docs, predictions, speakers)
     print(format_report(report, args.max_errors))
     if args.output:
@@ -80,7 +86,7 @@ def _cmd_attribute(args: argparse.Namespace) -> int:
     if out is not None and out.exists() and not (args.force or args.resume):
         raise CliError(f"{out} already exists; use --force to overwrite it or --resume to continue it")
     done = _done_ids(out) if (args.resume and out is not None and out.exists()) else set()
-    attributor = _load_attributor(args.model, args.batch_size, args.int8, args.full_text)
+    attributor = _load_attributor(args.model, args.batch_size, args.int8, args.full_text, args.fast)
     problems: list[str] = []
     texts: dict[str, str] = {}
 
@@ -145,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a quoteattr model folder to run (no value: the shipped default model)")
     source.add_argument("--baseline", choices=["marks"], help="score the no-model baseline instead")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
+    ev.add_argument("--fast", action="store_true", help="with --model and no folder: the shipped 4-layer distilled model in int8")
     ev.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")
@@ -156,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     at.add_argument("--model", help="quoteattr model folder (default: the shipped model)")
     at.add_argument("--batch-size", type=int, help=f"windows per forward pass (default {DEFAULT_BATCH_SIZE}; {INT8_BATCH_SIZE} with --int8)")
     at.add_argument("--int8", action="store_true", help="dynamic int8 encoder: faster on CPUs, accuracy change in RESULTS.md")
+    at.add_argument("--fast", action="store_true", help="the shipped 4-layer distilled model in int8: fastest, accuracy in RESULTS.md")
     at.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     at.add_argument("--show", action="store_true", help="also print each quote with its speaker")
     at.add_argument("--force", action="store_true", help="overwrite an existing output file")

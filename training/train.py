@@ -24,6 +24,7 @@ from quoteattr.tagging import collate
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
 from .data import labelled_windows, load_documents
+from .distill import distillation_loss, freeze_embeddings
 from .metrics import evaluate_tagger
 
 
@@ -57,6 +58,8 @@ def _optimizer(model, cfg: TrainConfig):
 
     decay, no_decay = [], []
     for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
         (no_decay if param.ndim < 2 or "LayerNorm" in name or "bias" in name else decay).append(param)
     return torch.optim.AdamW(
         [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -124,6 +127,17 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
     if cfg.num_layers and not resuming:
         truncate_layers(model, cfg.num_layers)
         log(f"encoder truncated to its first {cfg.num_layers} layers")
+    if cfg.freeze_embeddings:
+        log(f"embeddings frozen ({freeze_embeddings(model):,} parameters)")
+    teacher = None
+    if cfg.teacher_model:
+        teacher, teacher_tokenizer, teacher_settings = load_tagger(cfg.teacher_model)
+        if teacher_tokenizer.get_vocab() != tokenizer.get_vocab() or teacher_settings.use_casing != settings.use_casing:
+            raise ConfigError(f"teacher_model {cfg.teacher_model}: its tokenizer or casing differs from the student's")
+        teacher.to(device).eval()
+        for param in teacher.parameters():
+            param.requires_grad_(False)
+        log(f"distilling from {cfg.teacher_model} (soft labels {cfg.distill_weight}, hidden states {cfg.hidden_distill_weight})")
     model.to(device)
     train_docs = load_documents(cfg.train_data, cfg.texts_dir, cfg.max_train_docs)
     dev_docs = load_documents(cfg.dev_data, cfg.texts_dir) if cfg.dev_data else []
@@ -132,7 +146,7 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
     steps_per_epoch = math.ceil(len(probe) / cfg.batch_size)
     total_steps = steps_per_epoch * cfg.epochs
     warmup = int(cfg.warmup_ratio * total_steps)
-    optimizer = _optimizer(model, cfg)
+    optimizer = _optimizer(model, cfg)  # frozen parameters are left out
     if resuming:
         _load_optimizer(last_dir, optimizer)
     done = state["step"]  # steps finished before a resume: the schedule continues from there
@@ -148,7 +162,14 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
         bar = tqdm(range(0, len(windows), cfg.batch_size), desc=f"epoch {epoch}/{cfg.epochs}", file=sys.stderr, mininterval=5)
         for k in bar:
             batch = {name: torch.from_numpy(v).to(device) for name, v in collate(windows[k : k + cfg.batch_size], pad_id).items()}
-            loss = model(**batch).loss
+            if teacher is None:
+                loss = model(**batch).loss
+            else:
+                s_out = model(**batch, output_hidden_states=True)
+                with torch.no_grad():
+                    t_out = teacher(**{k: v for k, v in batch.items() if k != "labels"}, output_hidden_states=True)
+                kl, mse = distillation_loss(s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight)
+                loss = (1 - cfg.distill_weight) * s_out.loss + cfg.distill_weight * kl + cfg.hidden_distill_weight * mse
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()

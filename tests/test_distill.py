@@ -1,0 +1,108 @@
+"""Distilling a smaller student, packaging it with shared embeddings, and per-channel int8."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from quoteattr.modeling import EMBEDDINGS_PREFIX, ModelError, load_runtime_tagger, load_tagger
+from quoteattr.pipeline import QuoteAttributor
+from training.config import load_config
+from training.distill import distillation_loss
+from training.share_embeddings import main as share_main, share_embeddings
+from training.train import train
+
+from .conftest import tiny_model_dir
+
+
+def _outputs(logits, hidden):
+    return SimpleNamespace(logits=logits, hidden_states=(hidden,))
+
+
+def test_distillation_loss_is_zero_for_identical_outputs_and_ignores_padding():
+    torch.manual_seed(0)
+    logits, hidden = torch.randn(2, 5, 7), torch.randn(2, 5, 4)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]])
+    kl, mse = distillation_loss(_outputs(logits, hidden), _outputs(logits.clone(), hidden.clone()), mask, 2.0, 1.0)
+    assert float(kl) == pytest.approx(0.0, abs=1e-6) and float(mse) == 0.0
+    other_logits, other_hidden = logits.clone(), hidden.clone()
+    other_logits[0, 3:] += 5.0  # padded positions only
+    other_hidden[0, 3:] -= 3.0
+    kl, mse = distillation_loss(_outputs(logits, hidden), _outputs(other_logits, other_hidden), mask, 2.0, 1.0)
+    assert float(kl) == pytest.approx(0.0, abs=1e-6) and float(mse) == 0.0
+    other_logits[1, 0, 2] += 5.0  # one label (a shift of every logit would leave softmax unchanged)
+    other_hidden[1, 0] += 1.0
+    kl, mse = distillation_loss(_outputs(logits, hidden), _outputs(other_logits, other_hidden), mask, 2.0, 1.0)
+    assert float(kl) > 0.01 and float(mse) > 0.0
+
+
+def _train_student(tmp_path, fixture_jsonl, fixture_records, **extra):
+    teacher = tiny_model_dir(tmp_path, [r["text"] for r in fixture_records])
+    values = dict(train_data=str(fixture_jsonl), output_dir=str(tmp_path / "student-run"), init_model=str(teacher),
+                  teacher_model=str(teacher), num_layers=1, freeze_embeddings=True, max_length=32, stride=8, epochs=1,
+                  batch_size=4, learning_rate=1e-3, warmup_ratio=0.0, threads=1, save_fp16=False)
+    values.update(extra)
+    train(load_config(None, values), log=lambda *_: None)
+    return teacher, tmp_path / "student-run" / "model"
+
+
+def test_student_keeps_the_teachers_embeddings_and_packages_without_them(tmp_path, fixture_jsonl, fixture_records):
+    teacher_dir, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records)
+    teacher, student = load_file(str(teacher_dir / "model.safetensors")), load_file(str(student_dir / "model.safetensors"))
+    embeddings = [k for k in teacher if k.startswith(EMBEDDINGS_PREFIX)]
+    assert embeddings and all(torch.equal(teacher[k], student[k]) for k in embeddings)
+    layer = "bert.encoder.layer.0.intermediate.dense.weight"
+    assert not torch.equal(teacher[layer], student[layer])  # the rest did train
+    assert "bert.encoder.layer.1.intermediate.dense.weight" not in student
+
+    out = tmp_path / "packaged"
+    assert share_embeddings(student_dir, teacher_dir, out) == sum(teacher[k].numel() for k in embeddings)
+    assert not any(k.startswith(EMBEDDINGS_PREFIX) for k in load_file(str(out / "model.safetensors")))
+    assert json.loads((out / "config.json").read_text())["quoteattr"]["embeddings_from"] == "../tiny-model"
+    a, b = load_tagger(student_dir)[0].state_dict(), load_tagger(out)[0].state_dict()  # the transformers loader too
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    text = fixture_records[0]["text"]
+    assert QuoteAttributor.from_pretrained(out).attribute(text) == QuoteAttributor.from_pretrained(student_dir).attribute(text)
+
+    # Never overwrite a folder unasked; --force replaces it.
+    assert share_main(["--model", str(student_dir), "--base", str(teacher_dir), "--out", str(out)]) == 2
+    assert share_main(["--model", str(student_dir), "--base", str(teacher_dir), "--out", str(out), "--force"]) == 0
+
+
+def test_packaging_refuses_a_student_whose_embeddings_trained(tmp_path, fixture_jsonl, fixture_records):
+    teacher_dir, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records, freeze_embeddings=False)
+    with pytest.raises(ModelError, match="freeze_embeddings"):
+        share_embeddings(student_dir, teacher_dir, tmp_path / "packaged")
+    assert not (tmp_path / "packaged").exists()
+
+
+def test_a_folder_whose_embedding_source_is_missing_says_so(tmp_path, fixture_jsonl, fixture_records):
+    teacher_dir, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records)
+    out = tmp_path / "packaged"
+    share_embeddings(student_dir, teacher_dir, out)
+    (teacher_dir / "model.safetensors").unlink()
+    with pytest.raises(ModelError, match="shares the embeddings of .*keep the two folders together"):
+        load_runtime_tagger(out)
+
+
+def test_int8_weights_have_one_scale_per_output_channel(tmp_path, fixture_records):
+    folder = tiny_model_dir(tmp_path, [r["text"] for r in fixture_records])
+    qa = QuoteAttributor.from_pretrained(folder, int8=True)
+    weight = qa.model.bert.encoder.layer[0].intermediate.dense.weight()
+    assert weight.dtype == torch.qint8 and weight.qscheme() == torch.per_channel_affine
+    assert weight.q_per_channel_scales().shape == (weight.shape[0],)
+
+
+def test_fast_selects_the_shipped_student_and_refuses_a_path_too(tmp_path, fixture_records):
+    folder = tiny_model_dir(tmp_path, [r["text"] for r in fixture_records])
+    with pytest.raises(ValueError, match="either a path or fast"):
+        QuoteAttributor.from_pretrained(folder, fast=True)
+    from quoteattr.cli import main
+
+    (tmp_path / "a.txt").write_text(fixture_records[0]["text"], encoding="utf-8")
+    assert main(["attribute", str(tmp_path / "a.txt"), "--model", str(folder), "--fast", "-o", str(tmp_path / "o.jsonl")]) == 2
+    assert not (tmp_path / "o.jsonl").exists()
