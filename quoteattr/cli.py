@@ -150,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--model", nargs="?", const="", default=None,
                         help="a quoteattr model folder to run (no value: the shipped default model)")
     source.add_argument("--baseline", choices=["marks"], help="score the no-model baseline instead")
+    source.add_argument("--fast", action="store_true", help="run the shipped fast model (4-layer distilled, int8)")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
-    ev.add_argument("--fast", action="store_true", help="with --model and no folder: the shipped 4-layer distilled model in int8")
     ev.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")

@@ -161,3 +161,11 @@ def test_fast_path_on_the_seeds():
     report = evaluate(docs, results, load_speakers(SEEDS / "speakers.json"))
     assert report["quotes"]["lenient"]["f1"] >= FAST_QUOTE_F1_FLOOR
     assert report["attribution"]["f1"] >= FAST_ATTRIBUTION_F1_FLOOR
+
+
+def test_evaluate_cli_runs_the_fast_model(tmp_path):
+    from quoteattr.cli import main
+
+    out = tmp_path / "report.json"
+    assert main(["evaluate", "--gold", str(SEEDS / "gold.jsonl"), "--speakers", str(SEEDS / "speakers.json"), "--fast", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["attribution"]["f1"] >= FAST_ATTRIBUTION_F1_FLOOR
