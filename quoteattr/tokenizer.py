@@ -41,8 +41,9 @@ class FolderTokenizer:
         backend.no_truncation()
         backend.no_padding()
         self.backend_tokenizer = backend
-        ids = {name: backend.token_to_id(token) for name, token in (("cls", cls_token), ("sep", sep_token), ("pad", pad_token))}
-        lacking = [f"{name} token {token!r}" for (name, token) in (("cls", cls_token), ("sep", sep_token), ("pad", pad_token)) if ids[name] is None]
+        tokens = {"cls": cls_token, "sep": sep_token, "pad": pad_token}
+        ids = {name: backend.token_to_id(token) for name, token in tokens.items()}
+        lacking = [f"{name} token {token!r}" for name, token in tokens.items() if ids[name] is None]
         if lacking:
             raise TokenizerError(f"the vocabulary has no {', '.join(lacking)}")
         self.cls_token_id: int = ids["cls"]

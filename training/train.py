@@ -134,6 +134,11 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
         teacher, teacher_tokenizer, teacher_settings = load_tagger(cfg.teacher_model)
         if teacher_tokenizer.get_vocab() != tokenizer.get_vocab() or teacher_settings.use_casing != settings.use_casing:
             raise ConfigError(f"teacher_model {cfg.teacher_model}: its tokenizer or casing differs from the student's")
+        if cfg.hidden_distill_weight and teacher.config.hidden_size != model.config.hidden_size:
+            raise ConfigError(
+                f"hidden_distill_weight: the teacher's hidden size {teacher.config.hidden_size} differs from the student's "
+                f"{model.config.hidden_size}; set it to 0"
+            )
         teacher.to(device).eval()
         for param in teacher.parameters():
             param.requires_grad_(False)
@@ -167,7 +172,7 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
             else:
                 s_out = model(**batch, output_hidden_states=True)
                 with torch.no_grad():
-                    t_out = teacher(**{k: v for k, v in batch.items() if k != "labels"}, output_hidden_states=True)
+                    t_out = teacher(**{name: v for name, v in batch.items() if name != "labels"}, output_hidden_states=True)
                 kl, mse = distillation_loss(s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight)
                 loss = (1 - cfg.distill_weight) * s_out.loss + cfg.distill_weight * kl + cfg.hidden_distill_weight * mse
             loss.backward()
