@@ -30,11 +30,16 @@ def shipped():
     return QuoteAttributor.from_pretrained()
 
 
+def run_on_seeds(attributor: QuoteAttributor) -> tuple:
+    """(gold documents, results by doc_id, evaluation report) of ``attributor`` on the seeds."""
+    docs = load_gold(SEEDS / "gold.jsonl")
+    results = {r.doc_id: r for r in attributor.attribute_many([{"id": d.doc_id, "text": d.text} for d in docs])}
+    return docs, results, evaluate(docs, results, load_speakers(SEEDS / "speakers.json"))
+
+
 @pytest.fixture(scope="module")
 def seed_report(shipped):
-    docs = load_gold(SEEDS / "gold.jsonl")
-    results = {r.doc_id: r for r in shipped.attribute_many([{"id": d.doc_id, "text": d.text} for d in docs])}
-    return docs, results, evaluate(docs, results, load_speakers(SEEDS / "speakers.json"))
+    return run_on_seeds(shipped)
 
 
 def test_checkpoint_is_small_fp16_safetensors():
@@ -76,9 +81,7 @@ def test_full_text_reading_meets_the_same_floors(shipped):
     """The shipped pipeline reads each article up to its last quotation; reading the
     whole article must not be what the seed figures depend on (and vice versa)."""
     full = QuoteAttributor(shipped.model, shipped.tokenizer, shipped.settings, linker=shipped.linker, focus=False)
-    docs = load_gold(SEEDS / "gold.jsonl")
-    results = {r.doc_id: r for r in full.attribute_many([{"id": d.doc_id, "text": d.text} for d in docs])}
-    report = evaluate(docs, results, load_speakers(SEEDS / "speakers.json"))
+    _, _, report = run_on_seeds(full)
     assert report["quotes"]["lenient"]["f1"] >= QUOTE_F1_FLOOR
     assert report["attribution"]["f1"] >= ATTRIBUTION_F1_FLOOR
 
@@ -156,9 +159,7 @@ def test_fast_model_shares_the_default_embeddings_and_stays_small():
 def test_fast_path_on_the_seeds():
     fast = QuoteAttributor.from_pretrained(fast=True)
     assert fast.linker is not None and fast.model.config.num_hidden_layers == 4
-    docs = load_gold(SEEDS / "gold.jsonl")
-    results = {r.doc_id: r for r in fast.attribute_many([{"id": d.doc_id, "text": d.text} for d in docs])}
-    report = evaluate(docs, results, load_speakers(SEEDS / "speakers.json"))
+    _, _, report = run_on_seeds(fast)
     assert report["quotes"]["lenient"]["f1"] >= FAST_QUOTE_F1_FLOOR
     assert report["attribution"]["f1"] >= FAST_ATTRIBUTION_F1_FLOOR
 
