@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from articles import read_articles  # benchmarks/articles.py
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -34,11 +36,7 @@ def main() -> int:
     folder = Path(args.folder)
     if (folder / "text").is_dir():
         folder = folder / "text"
-    paths = sorted(folder.glob("*.txt"))
-    if not paths:
-        print(f"error: no .txt files in {folder}", file=sys.stderr)
-        return 2
-    records = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in paths]
+    records = [{"id": a.doc_id, "text": a.text} for a in read_articles(folder)]
     figures: dict[str, object] = {"articles": len(records), "int8": args.int8, "batch_size": args.batch_size or "default"}
     results = {}
     for name, focus in (("full_text", False), ("focused", True)):

@@ -25,16 +25,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from articles import read_articles  # noqa: E402  (benchmarks/articles.py)
+
 
 def corpus(args) -> list[str]:
     if args.long_kb:
-        seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+        seeds = "\n\n".join(a.text for a in read_articles(ROOT / "seeds"))
         text = seeds
         while len(text.encode("utf-8")) < args.long_kb * 1000:
             text += "\n\n" + seeds
         return [text]
     if args.polnear:
-        texts = [p.read_text(encoding="utf-8") for p in sorted(Path(args.polnear, "text").glob("*.txt"))]
+        texts = [a.text for a in read_articles(Path(args.polnear, "text"))]
     elif args.generated:
         rng = random.Random(0)
         words = "the minister said that talks would continue next week while officials warned of delays".split()
@@ -46,7 +48,7 @@ def corpus(args) -> list[str]:
                 paragraphs.append(f'"{sentence.capitalize()}," Jane Doe said. ' + " ".join(rng.choice(words) for _ in range(30)) + ".")
             texts.append("\n\n".join(paragraphs))
     else:
-        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))] * args.repeat
+        texts = [a.text for a in read_articles(ROOT / "seeds")] * args.repeat
     return texts
 
 
