@@ -4,6 +4,7 @@
     python benchmarks/throughput.py --polnear ../shared/data/polnear/dev
     python benchmarks/throughput.py --generated 200 --int8
     python benchmarks/throughput.py --long-kb 1000           # one 1 MB article
+    python benchmarks/throughput.py --polnear ../shared/data/polnear/dev --fast --workers 2
 
 Reports model load time, articles/s, tokens/s, peak memory, and the bare
 encoder's forward pass over the identical windows: the floor this design
@@ -26,6 +27,38 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from articles import read_articles  # noqa: E402  (benchmarks/articles.py)
+
+KEYS = ("input_ids", "token_type_ids", "attention_mask")
+
+
+def encode_batches(encoder, batches: list) -> int:
+    """The bare encoder over one task's batches (numpy arrays; run in a worker when --workers > 1)."""
+    import torch
+
+    with torch.inference_mode():
+        for batch in batches:
+            encoder(**{k: torch.from_numpy(v) for k, v in batch.items()})
+    return len(batches)
+
+
+def encoder_tasks(qa, texts: list[str], docs_per_task: int) -> tuple[list[list[dict]], int, int]:
+    """The pipeline's own windows, chunked as the pipeline chunks documents: per task, its batches.
+
+    Returns the tasks, the windows and the tokens the encoder reads.
+    """
+    from quoteattr.inference import length_batches, plan_windows
+    from quoteattr.tagging import collate
+
+    s, tok = qa.settings, qa.tokenizer
+    tasks, n_windows, n_read = [], 0, 0
+    for k in range(0, len(texts), docs_per_task):
+        prep = qa.prepare(texts[k : k + docs_per_task])
+        windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions)
+        n_windows += len(windows)
+        n_read += sum(len(w.input_ids) - 2 for w in windows)
+        tasks.append([{key: v for key, v in collate(batch, tok.pad_token_id or 0).items() if key in KEYS}
+                      for batch in length_batches(windows, qa.batch_size)])
+    return tasks, n_windows, n_read
 
 
 def corpus(args) -> list[str]:
@@ -63,6 +96,10 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, help="windows per forward pass (default: the pipeline's, 8; 1 with --int8)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
+    parser.add_argument("--fast", action="store_true", help="the shipped fast model (4-layer distilled student, int8)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes, each with its share of the CPUs (default 1: one process); "
+                             "the bare encoder is then timed in as many workers over the same tasks")
     parser.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
@@ -74,46 +111,43 @@ def main() -> int:
     from quoteattr.pipeline import QuoteAttributor
     import_s = time.perf_counter() - started
 
-    from quoteattr.inference import length_batches, plan_windows
-    from quoteattr.tagging import collate
+    from quoteattr.parallel import DOCS_PER_TASK, available_cpus, ordered_map, threads_per_worker
 
     if args.threads:
         torch.set_num_threads(args.threads)
     started = time.perf_counter()
-    qa = QuoteAttributor.from_pretrained(args.model, batch_size=args.batch_size, int8=args.int8, focus=not args.full_text)
+    qa = QuoteAttributor.from_pretrained(args.model, batch_size=args.batch_size, int8=args.int8, focus=not args.full_text,
+                                         fast=args.fast)
     load_s = time.perf_counter() - started
     texts = corpus(args)
 
     qa.attribute(texts[0])  # warm-up
-    s = qa.settings
-    tok = qa.tokenizer
-    prep = qa.prepare(texts)  # exactly the pipeline's windows
+    prep = qa.prepare(texts)
     n_tokens = int(sum(len(d.input_ids) for d in prep.docs))
-    windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions)
-    n_read = sum(len(w.input_ids) - 2 for w in windows)
-    keys = ("input_ids", "token_type_ids", "attention_mask")
-    batches = [
-        {k: torch.from_numpy(v) for k, v in collate(batch, tok.pad_token_id or 0).items() if k in keys}
-        for batch in length_batches(windows, qa.batch_size)
-    ]
+    docs_per_task = DOCS_PER_TASK if args.workers > 1 else 64  # as QuoteAttributor.attribute_many chunks them
+    tasks, n_windows, n_read = encoder_tasks(qa, texts, docs_per_task)
     encoder = qa.model.base_model
 
     # Shared machines are noisy: alternate the two measurements and keep each one's fastest round.
     pipeline_times, encoder_times = [], []
     for _ in range(args.rounds):
         started = time.perf_counter()
-        n_quotes = sum(len(r.quotes) for r in qa.attribute_many(texts))
+        n_quotes = sum(len(r.quotes) for r in qa.attribute_many(texts, workers=args.workers))
         pipeline_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        with torch.inference_mode():
-            for batch in batches:
-                encoder(**batch)
+        if args.workers > 1:
+            sum(ordered_map(encode_batches, encoder, tasks, args.workers))
+        else:
+            for task in tasks:
+                encode_batches(encoder, task)
         encoder_times.append(time.perf_counter() - started)
     pipeline_s, encoder_s = min(pipeline_times), min(encoder_times)
 
     figures = {
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or platform.platform()}",
-        "articles": len(texts), "tokens": n_tokens, "windows": len(windows), "quotes": n_quotes, "int8": args.int8,
+        "machine": f"{platform.machine()}, {available_cpus()} CPUs, {platform.processor() or platform.platform()}",
+        "articles": len(texts), "tokens": n_tokens, "windows": n_windows, "quotes": n_quotes,
+        "workers": args.workers, "threads_per_process": torch.get_num_threads() if args.workers == 1 else threads_per_worker(args.workers),
+        "int8": args.int8 or args.fast, "fast": args.fast,
         "focus": qa.focus, "batch_size": qa.batch_size, "tokens_read": n_read,
         "import_s": round(import_s, 3), "model_load_s": round(load_s, 3), "startup_s": round(import_s + load_s, 3),
         "pipeline_s": round(pipeline_s, 3), "pipeline_articles_per_s": round(len(texts) / pipeline_s, 2),
@@ -126,6 +160,9 @@ def main() -> int:
         "rounds": args.rounds,
         "pipeline_rounds_s": [round(t, 2) for t in pipeline_times], "encoder_rounds_s": [round(t, 2) for t in encoder_times],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # The largest worker's peak; forked workers share the model's pages with the parent,
+        # so parent + workers x this overstates the memory really used.
+        "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if args.workers > 1 else None,
     }
     print(json.dumps(figures, indent=2))
     if args.json:

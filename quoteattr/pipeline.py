@@ -53,6 +53,18 @@ def build_result(
     return DocumentResult(doc_id, to_quotes(text, linked, speaker_of), speakers)
 
 
+def _records(items: Iterable[Record]) -> Iterator[tuple[str, str]]:
+    """``(doc_id, text)`` for each input item; a record without a string text is a ValueError naming it."""
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            yield str(index), item
+            continue
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise ValueError(f"record {index}: 'text' must be a string")
+        yield str(item.get("id", item.get("doc_id", index))), text
+
+
 class QuoteAttributor:
     """Tag, detect, link and resolve quotes with a quoteattr model.
 
@@ -102,27 +114,33 @@ class QuoteAttributor:
         """Quotes of one article; offsets index ``text`` exactly as given."""
         return next(iter(self.attribute_many([{"id": doc_id or "", "text": text}])))
 
-    def attribute_many(self, items: Iterable[Record], batch_size: Optional[int] = None, docs_per_chunk: int = 64) -> Iterator[DocumentResult]:
+    def attribute_many(
+        self, items: Iterable[Record], batch_size: Optional[int] = None, docs_per_chunk: int = 64, workers: int = 1,
+    ) -> Iterator[DocumentResult]:
         """Stream results for many articles, batching windows across documents.
 
         ``items`` are strings (doc_id is their index) or ``{"id", "text"}``
         mappings. Documents are processed ``docs_per_chunk`` at a time so a
-        large corpus never sits in memory at once.
+        large corpus never sits in memory at once. ``workers`` > 1 runs that
+        many processes, each with its share of the CPUs' threads (see
+        ``quoteattr.parallel``); results still come in input order.
         """
+        size = batch_size or self.batch_size
+        if workers > 1:
+            from .parallel import attribute_in_workers
+
+            yield from attribute_in_workers(self, _records(items), workers, size)
+            return
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
         chunk: list[tuple[str, str]] = []
-        for index, item in enumerate(items):
-            if isinstance(item, str):
-                chunk.append((str(index), item))
-            else:
-                text = item.get("text")
-                if not isinstance(text, str):
-                    raise ValueError(f"record {index}: 'text' must be a string")
-                chunk.append((str(item.get("id", item.get("doc_id", index))), text))
+        for record in _records(items):
+            chunk.append(record)
             if len(chunk) >= docs_per_chunk:
-                yield from self._run(chunk, batch_size or self.batch_size)
+                yield from self._run(chunk, size)
                 chunk = []
         if chunk:
-            yield from self._run(chunk, batch_size or self.batch_size)
+            yield from self._run(chunk, size)
 
     def prepare(self, texts: Sequence[str]) -> "Prepared":
         """Everything the tagger needs besides the model, per text: tokens, quotation-mark

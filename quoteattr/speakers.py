@@ -234,7 +234,8 @@ def _named_before(text: str, pos: int, head: str, cache: dict[str, list[tuple[in
     if len(head) < 3 or not head.isalpha():
         return None
     if head not in cache:
-        cache[head] = [
+        # Most heads ("spokesman", "official") never appear capitalised: skip compiling a pattern for them.
+        cache[head] = [] if head.capitalize() not in text else [
             (m.start(), m.end()) for m in _head_pattern(head).finditer(text)
             if len(m.group().split()) >= 2 and normalise(m.group().split()[0]) not in DETERMINERS
         ]

@@ -65,6 +65,38 @@ def test_never_overwrites_without_force_and_resumes(tmp_path, setup, capsys):
     assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["doc1"]
 
 
+def test_resume_after_a_kill_mid_line_keeps_every_finished_record(tmp_path, setup, capsys):
+    model, inputs, _ = setup
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"doc_id": "doc0", "quotes": []}\n{"doc_id": "doc1", "quo', encoding="utf-8")
+    assert main(["attribute", str(inputs / "doc0.txt"), str(inputs / "doc1.txt"), "--model", str(model), "-o", str(out), "--resume"]) == 0
+    assert "removed an unfinished last line" in capsys.readouterr().err
+    lines = out.read_text().splitlines()
+    assert lines[0] == '{"doc_id": "doc0", "quotes": []}' and [json.loads(l)["doc_id"] for l in lines] == ["doc0", "doc1"]
+
+
+def test_ctrl_c_keeps_finished_documents_and_says_how_to_resume(tmp_path, setup, capsys, monkeypatch):
+    from quoteattr.pipeline import QuoteAttributor
+
+    model, inputs, _ = setup
+    real = QuoteAttributor.attribute_many
+
+    def interrupted_after_one(self, items, *args, **kwargs):
+        results = real(self, items, *args, **kwargs)
+        yield next(results)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(QuoteAttributor, "attribute_many", interrupted_after_one)
+    out = tmp_path / "out.jsonl"
+    assert main(["attribute", str(inputs / "doc0.txt"), str(inputs / "doc1.txt"), "--model", str(model), "-o", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted after 1 documents" in err and "with --resume to continue" in err
+    assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["doc0"]
+    monkeypatch.setattr(QuoteAttributor, "attribute_many", real)
+    assert main(["attribute", str(inputs / "doc0.txt"), str(inputs / "doc1.txt"), "--model", str(model), "-o", str(out), "--resume"]) == 0
+    assert [json.loads(l)["doc_id"] for l in out.read_text().splitlines()] == ["doc0", "doc1"]
+
+
 def test_csv_and_html(tmp_path, setup):
     model, inputs, _ = setup
     out_csv, out_html = tmp_path / "q.csv", tmp_path / "r.html"
