@@ -37,13 +37,22 @@ def _predict_with_model(
     return {r.doc_id: r for r in results}
 
 
-def _check_workers(workers: int) -> None:
-    if workers < 1:
-        raise CliError(f"--workers must be at least 1, got {workers}")
+def _workers(value: str) -> int:
+    """``--workers``: a positive count, or ``auto`` (one per available CPU, at most 8)."""
+    if value == "auto":
+        from .parallel import auto_workers
+
+        return auto_workers()
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of processes or 'auto', got {value!r}")
+    return count
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    _check_workers(args.workers)
     gold_docs = load_gold(args.gold, args.texts)
     speakers = load_speakers(args.speakers) if args.speakers else None
     if args.predictions:
@@ -98,7 +107,6 @@ def _cmd_attribute(args: argparse.Namespace) -> int:
     fmt = args.format or (out.suffix.lstrip(".").lower() if out and out.suffix.lstrip(".").lower() in ("jsonl", "csv", "html") else "jsonl")
     if out is None and fmt == "html":
         raise CliError("--format html needs an output file (-o report.html)")
-    _check_workers(args.workers)
     if args.resume and fmt != "jsonl":
         raise CliError("--resume works with JSONL output only")
     if out is not None and out.exists() and not (args.force or args.resume):
@@ -169,8 +177,8 @@ class CliError(ValueError):
     """A wrong combination of command-line options."""
 
 
-WORKERS_HELP = ("worker processes, each with its share of the CPUs' threads (default 1: one process); "
-                "on 2 cores, 2 workers tag more articles per second (RESULTS.md)")
+WORKERS_HELP = ("processes sharing the CPUs, each forked from the loaded model with its share of the threads "
+                "(default: auto, one per available CPU, at most 8; 1: a single process). Output is the same either way")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--fast", action="store_true", help="run the shipped fast model (4-layer distilled, int8)")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
     ev.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
-    ev.add_argument("--workers", type=int, default=1, help=WORKERS_HELP)
+    ev.add_argument("--workers", type=_workers, default="auto", help=WORKERS_HELP)
     ev.add_argument("--output", "-o", help="write the full JSON report here")
     ev.add_argument("--max-errors", type=int, default=20, help="errors listed in the table (default 20)")
     ev.set_defaults(func=_cmd_evaluate)
@@ -201,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     at.add_argument("--int8", action="store_true", help="dynamic int8 encoder: faster on CPUs, accuracy change in RESULTS.md")
     at.add_argument("--fast", action="store_true", help="the shipped 4-layer distilled model in int8: fastest, accuracy in RESULTS.md")
     at.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
-    at.add_argument("--workers", type=int, default=1, help=WORKERS_HELP)
+    at.add_argument("--workers", type=_workers, default="auto", help=WORKERS_HELP)
     at.add_argument("--show", action="store_true", help="also print each quote with its speaker")
     at.add_argument("--force", action="store_true", help="overwrite an existing output file")
     at.add_argument("--resume", action="store_true", help="append to an existing JSONL output, skipping documents already in it")

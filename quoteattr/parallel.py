@@ -42,6 +42,14 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+MAX_AUTO_WORKERS = 8  # each worker adds ~60-90 MB (RESULTS.md); beyond this, memory grows faster than speed
+
+
+def auto_workers() -> int:
+    """Workers for a batch job when the user does not say: one per available CPU, at most 8."""
+    return max(1, min(available_cpus(), MAX_AUTO_WORKERS))
+
+
 def threads_per_worker(workers: int) -> int:
     """Torch threads for each worker: the available CPUs shared out, at least one."""
     return max(1, available_cpus() // workers)

@@ -105,6 +105,18 @@ def test_cli_workers_write_the_same_file(tmp_path, tiny_attributor, fixture_reco
     assert main(["attribute", str(inputs), "--model", str(model), "--int8", "-o", str(one)]) == 0
     assert main(["attribute", str(inputs), "--model", str(model), "--int8", "--workers", "2", "-o", str(two)]) == 0
     assert one.read_text() == two.read_text() and len(one.read_text().splitlines()) == 8
-    assert main(["attribute", str(inputs), "--model", str(model), "--workers", "0", "-o", str(tmp_path / "x.jsonl")]) == 2
-    assert "--workers must be at least 1, got 0" in capsys.readouterr().err
+    for bad in ("0", "two"):
+        with pytest.raises(SystemExit):
+            main(["attribute", str(inputs), "--model", str(model), "--workers", bad, "-o", str(tmp_path / "x.jsonl")])
+        assert f"expected a positive number of processes or 'auto', got '{bad}'" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_cli_uses_one_worker_per_cpu_by_default(monkeypatch):
+    from quoteattr.cli import build_parser
+
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 3)
+    assert build_parser().parse_args(["attribute", "x.txt"]).workers == 3
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 64)
+    assert build_parser().parse_args(["evaluate", "--gold", "g", "--fast"]).workers == parallel.MAX_AUTO_WORKERS
+    assert build_parser().parse_args(["attribute", "x.txt", "--workers", "1"]).workers == 1
