@@ -85,10 +85,22 @@ def _trim_torn_line(path: Path) -> bool:
     """Cut a last line that a killed run left unfinished, so appended records start on a
     line of their own; True when something was cut. Complete lines are never touched."""
     with open(path, "rb+") as fh:
-        data = fh.read()
-        if not data or data.endswith(b"\n"):
+        end = fh.seek(0, os.SEEK_END)
+        if end == 0:
             return False
-        fh.truncate(data.rfind(b"\n") + 1)
+        fh.seek(end - 1)
+        if fh.read(1) == b"\n":
+            return False
+        pos = end  # scan back block by block: the output may be gigabytes
+        while pos > 0:
+            start = max(0, pos - 65536)
+            fh.seek(start)
+            newline = fh.read(pos - start).rfind(b"\n")
+            if newline >= 0:
+                fh.truncate(start + newline + 1)
+                return True
+            pos = start
+        fh.truncate(0)  # a single unfinished line: nothing finished to keep
         return True
 
 

@@ -122,8 +122,11 @@ class QuoteAttributor:
         ``items`` are strings (doc_id is their index) or ``{"id", "text"}``
         mappings. Documents are processed ``docs_per_chunk`` at a time so a
         large corpus never sits in memory at once. ``workers`` > 1 runs that
-        many processes, each with its share of the CPUs' threads (see
-        ``quoteattr.parallel``); results still come in input order.
+        many processes, each with its share of the CPUs' threads and tasks of
+        a few documents (see ``quoteattr.parallel``); results still come in
+        input order and equal one process's. Where processes are spawned
+        rather than forked (macOS, Windows), call it under
+        ``if __name__ == "__main__":``.
         """
         size = batch_size or self.batch_size
         if workers > 1:

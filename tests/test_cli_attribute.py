@@ -156,3 +156,16 @@ def test_int8_output_does_not_depend_on_the_other_articles(setup, fixture_record
     assert np.array_equal(alone, probs(texts)) and np.array_equal(alone, probs(texts[::-1]))
     assert [q.to_dict() for q in qa.attribute(texts[0]).quotes] == \
         [q.to_dict() for q in list(qa.attribute_many(texts[::-1]))[-1].quotes]
+
+
+@pytest.mark.parametrize("content, kept", [
+    (b"", b""), (b"a\n", b"a\n"), (b"a\nb", b"a\n"), (b"abc", b""),
+    (b"x" * 100_000 + b"\n" + b"y" * 200_000, b"x" * 100_000 + b"\n"),  # the last newline lies blocks back
+])
+def test_trim_torn_line_keeps_exactly_the_finished_lines(tmp_path, content, kept):
+    from quoteattr.cli import _trim_torn_line
+
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(content)
+    assert _trim_torn_line(path) == (content != kept)
+    assert path.read_bytes() == kept
