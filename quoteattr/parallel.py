@@ -35,11 +35,16 @@ _state: dict[str, Any] = {}  # the worker process's copy of what it was started 
 
 
 def available_cpus() -> int:
-    """CPUs this process may run on (the affinity mask where the OS has one)."""
+    """CPUs this process may use: the affinity mask where the OS has one, capped by
+    ``OMP_NUM_THREADS`` when the user set it to share a machine politely."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    if limit.isdigit() and int(limit) > 0:
+        cpus = min(cpus, int(limit))
+    return cpus
 
 
 MAX_AUTO_WORKERS = 8  # each worker adds ~60-90 MB (RESULTS.md); beyond this, memory grows faster than speed

@@ -55,6 +55,13 @@ def test_workers_share_the_cpus_threads(monkeypatch):
     assert set(ordered_map(_threads, None, range(4), workers=2)) == {threads_per_worker(2)}
 
 
+def test_omp_num_threads_caps_the_cpus_used(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert parallel.available_cpus() == 1 and parallel.auto_workers() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert parallel.available_cpus() >= 1
+
+
 def test_stopping_early_leaves_no_workers_behind():
     results = ordered_map(_scaled, 1, range(1000), workers=2)
     assert next(results)[0] == 0
