@@ -108,7 +108,7 @@ def main() -> int:
     started = time.perf_counter()
     import torch
 
-    from quoteattr.pipeline import QuoteAttributor
+    from quoteattr.pipeline import DOCS_PER_CHUNK, QuoteAttributor
     import_s = time.perf_counter() - started
 
     from quoteattr.parallel import DOCS_PER_TASK, available_cpus, ordered_map, threads_per_worker
@@ -124,7 +124,7 @@ def main() -> int:
     qa.attribute(texts[0])  # warm-up
     prep = qa.prepare(texts)
     n_tokens = int(sum(len(d.input_ids) for d in prep.docs))
-    docs_per_task = DOCS_PER_TASK if args.workers > 1 else 64  # as QuoteAttributor.attribute_many chunks them
+    docs_per_task = DOCS_PER_TASK if args.workers > 1 else DOCS_PER_CHUNK  # as QuoteAttributor.attribute_many chunks them
     tasks, n_windows, n_read = encoder_tasks(qa, texts, docs_per_task)
     encoder = qa.model.base_model
 

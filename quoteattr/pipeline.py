@@ -16,6 +16,7 @@ from .tagging import TokenizedDocument, tokenize_documents
 from .types import DocumentResult
 
 Record = Union[str, Mapping[str, Any]]
+DOCS_PER_CHUNK = 64  # documents tagged together in one process: enough to batch windows well, little memory
 
 
 class Prepared(NamedTuple):
@@ -115,7 +116,7 @@ class QuoteAttributor:
         return next(iter(self.attribute_many([{"id": doc_id or "", "text": text}])))
 
     def attribute_many(
-        self, items: Iterable[Record], batch_size: Optional[int] = None, docs_per_chunk: int = 64, workers: int = 1,
+        self, items: Iterable[Record], batch_size: Optional[int] = None, docs_per_chunk: int = DOCS_PER_CHUNK, workers: int = 1,
     ) -> Iterator[DocumentResult]:
         """Stream results for many articles, batching windows across documents.
 
