@@ -41,24 +41,25 @@ def encode_batches(encoder, batches: list) -> int:
     return len(batches)
 
 
-def encoder_tasks(qa, texts: list[str], docs_per_task: int) -> tuple[list[list[dict]], int, int]:
+def encoder_tasks(qa, texts: list[str], docs_per_task: int) -> tuple[list[list[dict]], int, int, int]:
     """The pipeline's own windows, chunked as the pipeline chunks documents: per task, its batches.
 
-    Returns the tasks, the windows and the tokens the encoder reads.
+    Returns the tasks, the windows, the tokens the encoder reads and the corpus's tokens.
     """
     from quoteattr.inference import length_batches, plan_windows
     from quoteattr.tagging import collate
 
     s, tok = qa.settings, qa.tokenizer
-    tasks, n_windows, n_read = [], 0, 0
+    tasks, n_windows, n_read, n_tokens = [], 0, 0, 0
     for k in range(0, len(texts), docs_per_task):
         prep = qa.prepare(texts[k : k + docs_per_task])
+        n_tokens += sum(len(d.input_ids) for d in prep.docs)
         windows = plan_windows(tok, prep.docs, s.max_length, s.stride, s.use_casing, prep.regions)
         n_windows += len(windows)
         n_read += sum(len(w.input_ids) - 2 for w in windows)
         tasks.append([{key: v for key, v in collate(batch, tok.pad_token_id or 0).items() if key in KEYS}
                       for batch in length_batches(windows, qa.batch_size)])
-    return tasks, n_windows, n_read
+    return tasks, n_windows, n_read, n_tokens
 
 
 def corpus(args) -> list[str]:
@@ -122,10 +123,8 @@ def main() -> int:
     texts = corpus(args)
 
     qa.attribute(texts[0])  # warm-up
-    prep = qa.prepare(texts)
-    n_tokens = int(sum(len(d.input_ids) for d in prep.docs))
     docs_per_task = DOCS_PER_TASK if args.workers > 1 else DOCS_PER_CHUNK  # as QuoteAttributor.attribute_many chunks them
-    tasks, n_windows, n_read = encoder_tasks(qa, texts, docs_per_task)
+    tasks, n_windows, n_read, n_tokens = encoder_tasks(qa, texts, docs_per_task)
     encoder = qa.model.base_model
 
     # Shared machines are noisy: alternate the two measurements and keep each one's fastest round.

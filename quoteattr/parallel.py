@@ -21,7 +21,7 @@ import pickle
 import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import QuoteAttributor
@@ -114,21 +114,8 @@ def _attribute_chunk(attributor: "QuoteAttributor", task: tuple[list[tuple[str, 
 
 
 def attribute_in_workers(
-    attributor: "QuoteAttributor", records: Iterable[tuple[str, str]], workers: int, batch_size: int,
-    docs_per_task: Optional[int] = None,
+    attributor: "QuoteAttributor", chunks: Iterable[list[tuple[str, str]]], workers: int, batch_size: int,
 ) -> Iterator["DocumentResult"]:
-    """The pipeline over ``(doc_id, text)`` records in ``workers`` processes, in input order."""
-    size = docs_per_task or DOCS_PER_TASK
-
-    def tasks() -> Iterator[tuple[list[tuple[str, str]], int]]:
-        chunk: list[tuple[str, str]] = []
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= size:
-                yield chunk, batch_size
-                chunk = []
-        if chunk:
-            yield chunk, batch_size
-
-    for results in ordered_map(_attribute_chunk, attributor, tasks(), workers):
+    """The pipeline over chunks of ``(doc_id, text)`` records in ``workers`` processes, in input order."""
+    for results in ordered_map(_attribute_chunk, attributor, ((chunk, batch_size) for chunk in chunks), workers):
         yield from results

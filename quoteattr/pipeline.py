@@ -66,6 +66,18 @@ def _records(items: Iterable[Record]) -> Iterator[tuple[str, str]]:
         yield str(item.get("id", item.get("doc_id", index))), text
 
 
+def _chunks(records: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive lists of ``size`` records (the last may be shorter), read lazily."""
+    chunk: list[tuple[str, str]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class QuoteAttributor:
     """Tag, detect, link and resolve quotes with a quoteattr model.
 
@@ -129,22 +141,16 @@ class QuoteAttributor:
         rather than forked (macOS, Windows), call it under
         ``if __name__ == "__main__":``.
         """
-        size = batch_size or self.batch_size
-        if workers > 1:
-            from .parallel import attribute_in_workers
-
-            yield from attribute_in_workers(self, _records(items), workers, size)
-            return
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
-        chunk: list[tuple[str, str]] = []
-        for record in _records(items):
-            chunk.append(record)
-            if len(chunk) >= docs_per_chunk:
+        size = batch_size or self.batch_size
+        if workers == 1:
+            for chunk in _chunks(_records(items), docs_per_chunk):
                 yield from self._run(chunk, size)
-                chunk = []
-        if chunk:
-            yield from self._run(chunk, size)
+            return
+        from .parallel import DOCS_PER_TASK, attribute_in_workers
+
+        yield from attribute_in_workers(self, _chunks(_records(items), DOCS_PER_TASK), workers, size)
 
     def prepare(self, texts: Sequence[str]) -> "Prepared":
         """Everything the tagger needs besides the model, per text: tokens, quotation-mark
