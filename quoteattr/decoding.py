@@ -77,10 +77,30 @@ def tidy_output(text: str, spans: Sequence[RoleSpan], linked: Sequence[LinkedQuo
 
 
 SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s|\n")
-RECOVER_MIN = 0.1  # lowest B-SOURCE probability a recovered speaker may start with
+# A period after these (or after a single capital: "George W. Bush") abbreviates; it ends no sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm maj st jr sr rev hon pres sec amb "
+    "inc corp co ltd vs u.s u.k u.n e.g i.e".split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _is_abbreviation(text: str, period: int) -> bool:
+    """Whether the period at ``period`` closes an abbreviation rather than a sentence."""
+    m = _WORD_BEFORE.search(text, max(0, period - 12), period)
+    if m is None:
+        return False
+    word = m.group(1)
+    return (len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS
+
+
+RECOVER_MIN = 0.03  # lowest B-SOURCE probability a recovered speaker may start with
 EXTEND_MIN = 0.05  # lowest I-SOURCE probability that continues it
 SIBLING_MIN = 0.1  # lowest Content probability of marks kept beside a quote in the same sentence
+RECOVER_TRIES = 3  # likeliest starts tried before a sentence is left without a recovered speaker
 CONJUNCTIONS = frozenset({"and", "&"})
+# Words that never name a speaker on their own: a recovered span made only of these is rejected.
+FUNCTION_WORDS = frozenset("a an the this that these those and or but nor of in on at to for by with from as".split())
 
 
 class _Inside:
@@ -137,7 +157,10 @@ class _Sentences:
 
     def __init__(self, text: str, pairs: Sequence[MarkPair]) -> None:
         self.inside = _Inside(pairs)
-        self.breaks = [m.end() for m in SENTENCE_END.finditer(text) if not self.inside(m.start())]
+        self.breaks = [
+            m.end() for m in SENTENCE_END.finditer(text)
+            if not self.inside(m.start()) and not (text[m.start()] == "." and _is_abbreviation(text, m.start()))
+        ]
         self.length = len(text)
 
     def index(self, pos: int) -> int:
@@ -145,6 +168,11 @@ class _Sentences:
 
     def bounds(self, k: int) -> tuple[int, int]:
         return (self.breaks[k - 1] if k > 0 else 0, self.breaks[k] if k < len(self.breaks) else self.length)
+
+
+def names_someone(surface: str) -> bool:
+    """A Source surface that can name a speaker: some word that is not a function word."""
+    return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(surface))
 
 
 def recover_sources(
@@ -158,11 +186,14 @@ def recover_sources(
     for" whose subject opens the sentence). When a sentence has a Cue and no
     Source, its most likely Source word (B-SOURCE >= RECOVER_MIN) starts one,
     extended over following words read as I-SOURCE (a conjunction may join
-    two names). Only sentences that hold a detected quote are searched, so
+    two names, a title's period its name: "Mr. Trump"). A start whose span
+    holds only function words ("The") is passed over for the next likeliest
+    (at most RECOVER_TRIES). Only sentences that hold a detected quote are searched, so
     the speaker list does not fill with low-confidence mentions. Source spans
-    without a letter (tagger noise) are dropped.
+    without a letter or made only of function words (tagger noise: a lone
+    "the") are dropped.
     """
-    spans = [s for s in spans if s.role != "SOURCE" or any(c.isalpha() for c in text[s.start : s.end])]
+    spans = [s for s in spans if s.role != "SOURCE" or names_someone(text[s.start : s.end])]
     sentences = sentences or _Sentences(text, pairs)
     inside = sentences.inside
     cues = [s for s in spans if s.role == "CUE" and not inside(s.start)]
@@ -178,6 +209,15 @@ def recover_sources(
     word_start_chars = doc.offsets[words, 0]
     b_prob = probs[words, LABELS.index("B-SOURCE")]
     i_prob = probs[words, LABELS.index("I-SOURCE")]
+
+    def word_text(w: int) -> str:
+        return text[doc.offsets[words[w], 0] : doc.offsets[word_end_token[w], 1]]
+
+    def abbreviated(w: int) -> bool:
+        """Word ``w`` is followed by its own abbreviation period ("Mr." of "Mr. Trump")."""
+        end = int(doc.offsets[word_end_token[w], 1])
+        return end < len(text) and text[end] == "." and _is_abbreviation(text, end)
+
     added: list[RoleSpan] = []
     done: set[int] = set()
     for cue in cues:
@@ -193,28 +233,31 @@ def recover_sources(
             w for w in range(w0, w1)
             if not inside(int(word_start_chars[w]))
             and not cue_spans.overlapping(int(word_start_chars[w]), int(word_start_chars[w]) + 1)
-            and any(c.isalpha() for c in text[doc.offsets[words[w], 0] : doc.offsets[word_end_token[w], 1]])
+            and any(c.isalpha() for c in word_text(w))
         ]
         if not usable:
             continue
-        best = max(usable, key=lambda w: b_prob[w])
-        if b_prob[best] < RECOVER_MIN:
-            continue
         allowed = set(usable)
-        last, scores = best, [float(b_prob[best])]
-        while True:
-            nxt = last + 1
-            if nxt in allowed and i_prob[nxt] >= EXTEND_MIN:
-                last = nxt
-                scores.append(float(i_prob[nxt]))
-            elif (nxt in allowed and nxt + 1 in allowed and i_prob[nxt + 1] >= EXTEND_MIN
-                  and text[doc.offsets[words[nxt], 0] : doc.offsets[word_end_token[nxt], 1]].lower() in CONJUNCTIONS):
-                last = nxt + 1
-                scores.append(float(i_prob[nxt + 1]))
-            else:
+        for best in sorted(usable, key=lambda w: -b_prob[w])[:RECOVER_TRIES]:
+            if b_prob[best] < RECOVER_MIN:
                 break
-        start, end = int(doc.offsets[words[best], 0]), int(doc.offsets[word_end_token[last], 1])
-        added.append(RoleSpan("SOURCE", start, end, float(np.mean(scores))))
+            last, scores = best, [float(b_prob[best])]
+            while True:
+                nxt = last + 1
+                if nxt in allowed and i_prob[nxt] >= EXTEND_MIN:
+                    last = nxt
+                    scores.append(float(i_prob[nxt]))
+                elif (nxt + 1 in allowed and i_prob[nxt + 1] >= EXTEND_MIN
+                      and (nxt in allowed and word_text(nxt).lower() in CONJUNCTIONS or abbreviated(last))):
+                    last = nxt + 1
+                    scores.append(float(i_prob[nxt + 1]))
+                else:
+                    break
+            if not names_someone(" ".join(word_text(w) for w in range(best, last + 1))):
+                continue  # a lone "The" names nobody: try the next likeliest start
+            start, end = int(doc.offsets[words[best], 0]), int(doc.offsets[word_end_token[last], 1])
+            added.append(RoleSpan("SOURCE", start, end, float(np.mean(scores))))
+            break
     return sorted(list(spans) + added, key=lambda s: (s.start, s.end))
 
 

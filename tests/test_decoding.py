@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quoteattr.decoding import detect_quotes, is_page_title, recover_sources
+from quoteattr.decoding import _Sentences, detect_quotes, is_page_title, recover_sources
 from quoteattr.marks import find_mark_pairs, outer_pairs
 from quoteattr.tagging import LABELS, decode_spans, tokenize_document
 
@@ -47,7 +47,7 @@ def test_no_recovery_without_a_quote_or_below_the_floor():
     pairs = outer_pairs(find_mark_pairs(text))
     assert [s.role for s in recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [])] == ["CUE"]
     text = 'The council met, calling for "calm".'
-    doc, probs = _probs(text, {"council": {"B-SOURCE": 0.05}, "calling": {"B-CUE": 0.9}, "calm": {"I-CONTENT": 0.9}})
+    doc, probs = _probs(text, {"council": {"B-SOURCE": 0.02}, "calling": {"B-CUE": 0.9}, "calm": {"I-CONTENT": 0.9}})
     pairs = outer_pairs(find_mark_pairs(text))
     spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
     assert "SOURCE" not in [s.role for s in spans]
@@ -82,3 +82,34 @@ def test_page_titles_in_marks_are_not_quotes():
     assert not is_page_title(speech, _pair(speech, "We will never give up on this city."))
     inline = 'Mayor says "The Budget Is Balanced" at rally'
     assert not is_page_title(inline, _pair(inline, "The Budget Is Balanced"))
+
+
+def _sources(text: str, labels: dict[str, dict[str, float]]) -> list[str]:
+    doc, probs = _probs(text, labels)
+    pairs = outer_pairs(find_mark_pairs(text))
+    quotes = [p for p, _ in detect_quotes(text, doc, probs, 0.5, pairs)]
+    return [text[s.start:s.end] for s in recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, quotes) if s.role == "SOURCE"]
+
+
+def test_a_recovered_speaker_of_function_words_only_gives_way_to_the_next_likeliest():
+    text = 'The conversation came after Islamabad sent notes, calling for "mutual trust".'
+    labels = {"The": {"B-SOURCE": 0.06}, "Islamabad": {"B-SOURCE": 0.045}, "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
+              "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9}}
+    assert _sources(text, labels) == ["Islamabad"]  # not a lone "The"
+    labels["The"] = {"B-SOURCE": 0.6}  # even when the tagger itself reads it as a Source
+    labels["Islamabad"] = {}
+    assert "The" not in _sources(text, labels)
+
+
+def test_title_abbreviations_neither_end_sentences_nor_stop_a_recovered_name():
+    text = 'Mr. Smith, calling for "calm", left. Mrs. Jones stayed.'
+    sentences = _Sentences(text, outer_pairs(find_mark_pairs(text)))
+    assert sentences.index(text.index("Smith")) == sentences.index(text.index("Mr.")) != sentences.index(text.index("Jones"))
+    assert sentences.index(text.index("Jones")) == sentences.index(text.index("Mrs."))
+    labels = {"Mr": {"B-SOURCE": 0.2}, "Smith": {"I-SOURCE": 0.2}, "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
+              "calm": {"I-CONTENT": 0.9}}
+    assert _sources(text, labels) == ["Mr. Smith"]
+    text = 'He met George W. Bush. "We agree," she said.'
+    sentences = _Sentences(text, outer_pairs(find_mark_pairs(text)))
+    assert sentences.index(text.index("Bush")) == sentences.index(text.index("George"))
+    assert sentences.index(text.index("she")) != sentences.index(text.index("Bush"))
