@@ -170,6 +170,23 @@ class _Sentences:
         return (self.breaks[k - 1] if k > 0 else 0, self.breaks[k] if k < len(self.breaks) else self.length)
 
 
+_CONJOINED = re.compile(r"\s+(?:and|&)\s+")
+
+
+def join_conjoined_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
+    """Merge two Source spans joined only by "and"/"&" ("Brazil and Argentina"): one
+    conjoined speaker, as PolNeAR annotates it, not two mentions for the linker to split."""
+    out: list[RoleSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        prev = out[-1] if out else None
+        if (prev is not None and span.role == prev.role == "SOURCE"
+                and _CONJOINED.fullmatch(text, prev.end, span.start) is not None):
+            out[-1] = RoleSpan("SOURCE", prev.start, span.end, (prev.score + span.score) / 2)
+            continue
+        out.append(span)
+    return out
+
+
 def names_someone(surface: str) -> bool:
     """A Source surface that can name a speaker: some word that is not a function word."""
     return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(surface))
@@ -363,7 +380,8 @@ def decode_document(
     pairs = outer_pairs(list(find_mark_pairs(text) if mark_pairs is None else mark_pairs))
     sentences = _Sentences(text, pairs)  # shared: one pass over the text for both steps
     quotes = detect_quotes(text, doc, probs, threshold, pairs, sentences)
-    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, [p for p, _ in quotes], sentences)
+    spans = join_conjoined_sources(text, decode_spans(doc, probs))
+    spans = recover_sources(text, doc, probs, spans, pairs, [p for p, _ in quotes], sentences)
     chosen = None
     if linker is not None and hidden is not None:
         mentions = [(s.start, s.end) for s in spans if s.role == "SOURCE"]

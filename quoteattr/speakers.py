@@ -32,8 +32,13 @@ TITLES = frozenset(
     prince general commander judge justice candidate nominee rep representative sen gov mr mrs ms dr prof professor
     counterpart adviser advisor aide deputy head manager ceo founder analyst lawyer attorney dean sheriff captain
     colonel lieutenant sergeant officer mp lawmaker legislator speaker rev reverend father pope bishop rabbi imam
-    sir dame lord lady""".split()
+    sir dame lord lady councilmember councilman councilwoman councillor councilor alderman alderwoman commissioner
+    supervisor trustee superintendent treasurer comptroller inspector detective constable marshal economist
+    strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
+    negotiator""".split()
 )
+# "both governments", "the two countries": a description of several speakers, resolved to a conjoined mention.
+NUMBER_WORDS = frozenset("both two three four five several".split())
 _WORD = re.compile(r"[\w][\w'\u2019.\-]*")
 
 
@@ -319,6 +324,20 @@ def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str
     return pool[0][1] if ahead else None
 
 
+def _is_plural_description(surface: str) -> bool:
+    """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
+    words = surface.split()
+    if not words:
+        return False
+    return words[0] in NUMBER_WORDS or (len(words) > 1 and words[0] in DETERMINERS | {"all"} and words[1] in NUMBER_WORDS)
+
+
+def _group_before(pool: list[tuple[int, _Cluster]], start: int) -> Optional[_Cluster]:
+    """The nearest earlier conjoined speaker ("Tehran and Islamabad") within ANTECEDENT_REACH mentions."""
+    k = bisect.bisect_left(pool, start, key=lambda item: item[0])
+    return next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if is_group(c.name)), None)
+
+
 def resolve_speakers(
     text: str, spans: Sequence[RoleSpan], linked_mentions: Sequence[RoleSpan]
 ) -> tuple[dict[tuple[int, int], str], tuple[Speaker, ...]]:
@@ -373,7 +392,9 @@ def resolve_speakers(
         else:
             want = "person" if head in TITLES else "organisation"
         choice = None
-        if kind == "description" and want == "organisation":
+        if kind == "description" and _is_plural_description(surface):
+            choice = _group_before(pools[None], start)
+        if choice is None and kind == "description" and want == "organisation":
             # Anaphora before cataphora: a speaker mention named earlier, else a name written
             # earlier ("the department" <- "Oregon's Department of Education", not itself a
             # Source or in a paragraph the tagger skipped), and only then a later mention.

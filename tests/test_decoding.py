@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quoteattr.decoding import _Sentences, detect_quotes, is_page_title, recover_sources
+from quoteattr.decoding import _Sentences, detect_quotes, is_page_title, join_conjoined_sources, recover_sources
 from quoteattr.marks import find_mark_pairs, outer_pairs
 from quoteattr.tagging import LABELS, decode_spans, tokenize_document
 
@@ -113,3 +113,11 @@ def test_title_abbreviations_neither_end_sentences_nor_stop_a_recovered_name():
     sentences = _Sentences(text, outer_pairs(find_mark_pairs(text)))
     assert sentences.index(text.index("Bush")) == sentences.index(text.index("George"))
     assert sentences.index(text.index("she")) != sentences.index(text.index("Bush"))
+
+
+def test_sources_joined_by_and_become_one_conjoined_speaker():
+    text = 'Brazil and Argentina said "yes". Lima, and Quito agreed.'
+    doc, probs = _probs(text, {"Brazil": {"B-SOURCE": 0.9}, "Argentina": {"B-SOURCE": 0.9}, "said": {"B-CUE": 0.9},
+                               "yes": {"I-CONTENT": 0.9}, "Lima": {"B-SOURCE": 0.9}, "Quito": {"B-SOURCE": 0.9}})
+    spans = join_conjoined_sources(text, decode_spans(doc, probs))
+    assert [text[s.start:s.end] for s in spans if s.role == "SOURCE"] == ["Brazil and Argentina", "Lima", "Quito"]

@@ -158,3 +158,17 @@ def test_given_name_after_a_title_completes_a_two_word_name_only():
     assert fullest_person_name(text, "Jane Doe") == "Jane Doe"  # a sentence start is not a given name
     assert fullest_person_name(text, "Hillary Clinton") == "Hillary Clinton"  # a party label is not one either
     assert fullest_person_name(text, "Obama") == "Obama"  # bare surnames are never extended (relatives)
+
+
+def test_counted_descriptions_take_the_nearest_conjoined_speaker():
+    text = ("Ruritania and Lusitania signed a pact, which both governments called historic. "
+            "The Farmers' Union said a. The two countries said b. The union said c.")
+    names = _names(text, ["Ruritania and Lusitania", "both governments", "The Farmers' Union", "The two countries", "The union"])
+    assert names["both governments"] == names["The two countries"] == "Ruritania and Lusitania"  # not the union in between
+    assert names["The union"] == "Farmers' Union"
+
+
+def test_local_government_roles_are_titles_not_names():
+    text = "Councilmember Luis Ortega said a. Commissioner Dana Whitfield said b."
+    names = _names(text, ["Councilmember Luis Ortega", "Commissioner Dana Whitfield"])
+    assert names == {"Councilmember Luis Ortega": "Luis Ortega", "Commissioner Dana Whitfield": "Dana Whitfield"}
