@@ -187,6 +187,17 @@ def join_conjoined_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpa
     return out
 
 
+_DATELINE = re.compile(r"[ \t]*[A-Z][A-Z .'\-]+(?:,[^\n]{0,40}?)?\s+[-\u2013\u2014]+\s")
+
+
+def in_dateline(text: str, pos: int) -> bool:
+    """``pos`` lies in a wire dateline opening its paragraph ("FRANKFURT - ", "BUENOS AIRES, March 4 (Wire) - "):
+    a place, never a speaker."""
+    start = text.rfind("\n", 0, pos) + 1
+    m = _DATELINE.match(text, start)
+    return m is not None and pos < m.end()
+
+
 def names_someone(surface: str) -> bool:
     """A Source surface that can name a speaker: some word that is not a function word."""
     return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(surface))
@@ -207,10 +218,10 @@ def recover_sources(
     holds only function words ("The") is passed over for the next likeliest
     (at most RECOVER_TRIES). Only sentences that hold a detected quote are searched, so
     the speaker list does not fill with low-confidence mentions. Source spans
-    without a letter or made only of function words (tagger noise: a lone
-    "the") are dropped.
+    without a letter, made only of function words (tagger noise: a lone
+    "the") or inside a dateline ("FRANKFURT - ") are dropped.
     """
-    spans = [s for s in spans if s.role != "SOURCE" or names_someone(text[s.start : s.end])]
+    spans = [s for s in spans if s.role != "SOURCE" or (names_someone(text[s.start : s.end]) and not in_dateline(text, s.start))]
     sentences = sentences or _Sentences(text, pairs)
     inside = sentences.inside
     cues = [s for s in spans if s.role == "CUE" and not inside(s.start)]
@@ -251,6 +262,7 @@ def recover_sources(
             if not inside(int(word_start_chars[w]))
             and not cue_spans.overlapping(int(word_start_chars[w]), int(word_start_chars[w]) + 1)
             and any(c.isalpha() for c in word_text(w))
+            and not in_dateline(text, int(word_start_chars[w]))
         ]
         if not usable:
             continue

@@ -35,8 +35,14 @@ TITLES = frozenset(
     sir dame lord lady councilmember councilman councilwoman councillor councilor alderman alderwoman commissioner
     supervisor trustee superintendent treasurer comptroller inspector detective constable marshal economist
     strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
-    negotiator""".split()
+    negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
+    survivor parent mother volunteer shopkeeper protester protestor patient""".split()
 )
+# Indefinite descriptions ("a spokesperson", "one official") introduce someone new; of these,
+# only a spokesperson is resolved: to the organisation it names ("for the ministry"), else to the
+# organisation named last, for which it speaks.
+INDEFINITE = frozenset({"a", "an", "one"})
+SPOKESPEOPLE = frozenset("spokesperson spokesman spokeswoman".split())
 # "both governments", "the two countries": a description of several speakers, resolved to a conjoined mention.
 NUMBER_WORDS = frozenset("both two three four five several".split())
 _WORD = re.compile(r"[\w][\w'\u2019.\-]*")
@@ -98,6 +104,15 @@ AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s")
 _POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
 
 
+def _capitalised_before_particles(words: Sequence[str], i: int) -> bool:
+    """A capitalised word precedes the run of name particles ending at ``words[i]``
+    ("Ursula von der Leyen", "Jose de la Cruz")."""
+    j = i - 1
+    while j >= 0 and normalise(words[j]) in NAME_PARTICLES and not words[j][:1].isupper():
+        j -= 1
+    return j >= 0 and words[j][:1].isupper()
+
+
 def _segment_name(text: str) -> Optional[str]:
     """The personal name ending a mention without commas (after any title or role), or None."""
     words = _words(text)
@@ -115,7 +130,7 @@ def _segment_name(text: str) -> Optional[str]:
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
         key = normalise(w)
-        particle = key in NAME_PARTICLES and tail and i > 0 and words[i - 1][:1].isupper()
+        particle = key in NAME_PARTICLES and tail and _capitalised_before_particles(words, i)
         if not particle and (key in TITLES or not w[:1].isupper() or key in DETERMINERS):
             stop = key
             break
@@ -324,6 +339,43 @@ def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str
     return pool[0][1] if ahead else None
 
 
+def _join_person(clusters: list[_Cluster], person: str) -> _Cluster:
+    """The person cluster with ``person``'s surname (a new one if none), keeping the fuller name."""
+    surname = normalise(person).split()[-1]
+    match = next((c for c in clusters if c.kind == "person" and same_word(c.key_words[-1], surname)), None)
+    if match is None:
+        match = _Cluster(person, "person", normalise(person).split())
+        clusters.append(match)
+    elif len(person.split()) > len(match.name.split()):
+        match.name, match.key_words = person, normalise(person).split()
+    return match
+
+
+_SPOKEN_FOR = re.compile(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Z].*)$")
+
+
+def _spoken_for(surface: str) -> Optional[str]:
+    """The capitalised organisation a spokesperson mention names ("a spokesman for the Farmers' Union")."""
+    m = _SPOKEN_FOR.search(surface)
+    return m.group(1).strip() if m else None
+
+
+_GROUP_NAME = re.compile(rf"(?<![\w'\u2019])({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}\s+(?:and|&)\s+{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})")
+_SENTENCE_START = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+|\n")
+
+
+def _group_named_before(text: str, pos: int) -> Optional[tuple[int, int]]:
+    """The last conjoined proper names ("Ruritania and Lusitania") earlier in ``pos``'s sentence,
+    as offsets; names inside a longer one ("Department of Health and Human Services") are not groups."""
+    lo = max((m.end() for m in _SENTENCE_START.finditer(text, max(0, pos - 400), pos)), default=max(0, pos - 400))
+    last = None
+    for m in _GROUP_NAME.finditer(text, lo, pos):
+        before = text[max(0, m.start() - 4) : m.start()].lower()
+        if not re.search(r"\b(?:of|for|the)\s$", before):
+            last = (m.start(1), m.end(1))
+    return last
+
+
 def _is_plural_description(surface: str) -> bool:
     """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
     words = surface.split()
@@ -363,13 +415,7 @@ def resolve_speakers(
             if surname_of is not None:
                 person = surname_of.name
         if person is not None:
-            surname = normalise(person).split()[-1]
-            match = next((c for c in clusters if c.kind == "person" and same_word(c.key_words[-1], surname)), None)
-            if match is None:
-                match = _Cluster(person, "person", normalise(person).split())
-                clusters.append(match)
-            elif len(person.split()) > len(match.name.split()):
-                match.name, match.key_words = person, normalise(person).split()
+            match = _join_person(clusters, person)
         else:
             match = _join_organisation(clusters, surface)
         match.mentions.append(Span.from_text(text, start, end))
@@ -392,8 +438,24 @@ def resolve_speakers(
         else:
             want = "person" if head in TITLES else "organisation"
         choice = None
-        if kind == "description" and _is_plural_description(surface):
+        words = surface.split()
+        spokesperson = head_word(surface) in SPOKESPEOPLE
+        affiliation = _spoken_for(text[start:end]) if spokesperson else None
+        if affiliation is not None:
+            choice = _join_organisation(clusters, affiliation)  # "a spokesman for the Farmers' Union"
+        elif kind == "description" and words and words[0] in INDEFINITE and not (spokesperson and PREPOSITIONS.intersection(words)):
+            # "a spokesperson for the ministry" is resolved through "the ministry" below.
+            choice = _antecedent(pools["organisation"], start, None, ahead=False) if spokesperson else None
+            if choice is None:
+                continue  # a new, unnamed speaker: shown as written ("a senior diplomat involved in the talks")
+        elif kind == "description" and _is_plural_description(surface):
             choice = _group_before(pools[None], start)
+            found = _group_named_before(text, start) if choice is None else None
+            if found is not None:  # "Ruritania and Lusitania signed an accord that both governments ..."
+                choice = _join_organisation(clusters, text[found[0] : found[1]])
+                choice.mentions.append(Span.from_text(text, *found))
+                for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
+                    bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
         if choice is None and kind == "description" and want == "organisation":
             # Anaphora before cataphora: a speaker mention named earlier, else a name written
             # earlier ("the department" <- "Oregon's Department of Education", not itself a

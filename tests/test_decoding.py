@@ -121,3 +121,15 @@ def test_sources_joined_by_and_become_one_conjoined_speaker():
                                "yes": {"I-CONTENT": 0.9}, "Lima": {"B-SOURCE": 0.9}, "Quito": {"B-SOURCE": 0.9}})
     spans = join_conjoined_sources(text, decode_spans(doc, probs))
     assert [text[s.start:s.end] for s in spans if s.role == "SOURCE"] == ["Brazil and Argentina", "Lima", "Quito"]
+
+
+def test_wire_datelines_are_places_not_speakers():
+    from quoteattr.decoding import in_dateline
+
+    text = 'VALDORA - Ruritania signed, calling it "a model." \nBUENOS AIRES, March 4 (Wire) - Talks ended.\nIslamabad: Officials met.'
+    assert in_dateline(text, 0) and in_dateline(text, text.index("AIRES"))
+    assert not in_dateline(text, text.index("Ruritania")) and not in_dateline(text, text.index("Islamabad"))
+    doc, probs = _probs(text, {"VALDORA": {"B-SOURCE": 0.9}, "calling": {"B-CUE": 0.9}, "model": {"I-CONTENT": 0.9}})
+    pairs = outer_pairs(find_mark_pairs(text))
+    spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
+    assert "VALDORA" not in [text[s.start:s.end] for s in spans if s.role == "SOURCE"]

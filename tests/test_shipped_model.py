@@ -111,6 +111,30 @@ Marquart, speaking later, said: "Our decisions will depend on the data."
 """
 
 
+# A second invented article: a dateline, a conjoined speaker named again by a counted
+# description, a name with a particle run after a title, an indefinite spokesperson
+# for the organisation named just before, and an anonymous source that stays anonymous.
+ARTICLE_2 = """Ruritania and Lusitania sign water-sharing accord
+
+VALDORA - Ruritania and Lusitania on Monday signed an accord on the Varna river that both governments described as "a model for the region."
+
+"Today we choose cooperation over conflict," said Commission President Maria van der Berg, who brokered the talks. "It was not easy," she added.
+
+The Lusitanian Ministry of Agriculture said it was "satisfied" with the quotas. A spokesperson said: "Our farmers will have the water they need."
+
+A senior diplomat involved in the talks said the deal had been "weeks from collapse" in March. The two countries will review the quotas every five years.
+"""
+
+
+def test_second_invented_article_speakers(shipped):
+    speakers = {q.text: q.speaker for q in shipped.attribute(ARTICLE_2, "invented-2").quotes}
+    assert speakers["a model for the region."] == "Ruritania and Lusitania"  # not the dateline
+    assert speakers["Today we choose cooperation over conflict,"] == "Maria van der Berg"
+    assert speakers["It was not easy,"] == "Maria van der Berg"
+    assert speakers["satisfied"] == speakers["Our farmers will have the water they need."] == "Lusitanian Ministry of Agriculture"
+    assert speakers["weeks from collapse"] == "A senior diplomat involved in the talks"
+
+
 @pytest.fixture(scope="module")
 def invented(shipped):
     result = shipped.attribute(ARTICLE, "invented")

@@ -172,3 +172,20 @@ def test_local_government_roles_are_titles_not_names():
     text = "Councilmember Luis Ortega said a. Commissioner Dana Whitfield said b."
     names = _names(text, ["Councilmember Luis Ortega", "Commissioner Dana Whitfield"])
     assert names == {"Councilmember Luis Ortega": "Luis Ortega", "Commissioner Dana Whitfield": "Dana Whitfield"}
+
+
+def test_indefinite_descriptions_introduce_new_speakers_except_spokespeople():
+    text = ("Judge Maria Soto spoke first. The Health Ministry said a. A spokesperson said b. "
+            "A senior diplomat said c. A spokesman for the Farmers' Union said d.")
+    names = _names(text, ["Judge Maria Soto", "The Health Ministry", "A spokesperson", "A senior diplomat",
+                          "A spokesman for the Farmers' Union"])
+    assert names["A spokesperson"] == "Health Ministry"  # speaks for the organisation named last
+    assert "A senior diplomat" not in names  # someone new: shown as written, never "Maria Soto"
+    assert names["A spokesman for the Farmers' Union"] == "Farmers' Union"  # the organisation it names
+
+
+def test_name_particle_runs_and_role_words_before_names():
+    text = "European Commission President Ursula von der Leyen said a. Resident Tomas Kovac said b."
+    names = _names(text, ["European Commission President Ursula von der Leyen", "Resident Tomas Kovac"])
+    assert names["European Commission President Ursula von der Leyen"] == "Ursula von der Leyen"
+    assert names["Resident Tomas Kovac"] == "Tomas Kovac"
