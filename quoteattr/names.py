@@ -27,7 +27,7 @@ ORGANISATION_WORDS = frozenset(
     league campaign administration service services forces republic state states kingdom
     authority board bureau centre center network news press times post agency team club
     consulate mission cabinet presidency college school academy hospital society trust fund treasury
-    ministries agencies coalition alliance movement church""".split()
+    ministries agencies coalition alliance movement church firm carmaker automaker retailer lender insurer""".split()
 )
 
 

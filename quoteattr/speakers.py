@@ -36,13 +36,16 @@ TITLES = frozenset(
     supervisor trustee superintendent treasurer comptroller inspector detective constable marshal economist
     strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
     negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
-    survivor parent mother volunteer shopkeeper protester protestor patient""".split()
+    survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
+    """.split()
 )
 # Indefinite descriptions ("a spokesperson", "one official") introduce someone new; of these,
 # only a spokesperson is resolved: to the organisation it names ("for the ministry"), else to the
 # organisation named last, for which it speaks.
 INDEFINITE = frozenset({"a", "an", "one"})
 SPOKESPEOPLE = frozenset("spokesperson spokesman spokeswoman".split())
+# "The statement said": a document speaks for whoever issued it, the speaker named just before.
+DOCUMENTS = frozenset("statement letter release memo communique communiqué email e-mail notice announcement filing".split())
 # "both governments", "the two countries": a description of several speakers, resolved to a conjoined mention.
 NUMBER_WORDS = frozenset("both two three four five several".split())
 _WORD = re.compile(r"[\w][\w'\u2019.\-]*")
@@ -96,7 +99,7 @@ def same_word(a: str, b: str) -> bool:
 
 
 # Lowercase particles inside personal names (Anwaar ul Haq, Ludwig van Beethoven).
-NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das van von der den la le".split())
+NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das del della van von der den la le".split())
 # Function words that end a descriptor; a lowercase content word there ("superintendent") is a role.
 FUNCTION_WORDS = frozenset("of in for at on to from by with and or".split())
 # "Sarah Klein of ING", "Kenji Morimoto at Daiwa": a name, then where the person works.
@@ -151,6 +154,9 @@ def _segment_name(text: str) -> Optional[str]:
     return " ".join(tail) if len(tail) >= 2 or stop in TITLES else None
 
 
+POSSESSIVES = frozenset("his her their its our my your".split())
+
+
 def _person_name(text: str) -> Optional[str]:
     """The personal name inside a mention, or None.
 
@@ -164,8 +170,12 @@ def _person_name(text: str) -> Optional[str]:
     name = _segment_name(segments[0])
     if name is not None or len(segments) == 1:
         return name
-    last = _words(segments[0])[-1]
-    if normalise(last) in TITLES or not last[:1].isupper():
+    first, last = _words(segments[0])[0], _words(segments[0])[-1]
+    if normalise(last) in ORGANISATION_WORDS:
+        return None  # "The company, Harmon Automotive": an organisation in apposition
+    # A role, then a name ("Pakistan's Foreign Minister, Jalil Abbas Jilani"), or a description
+    # opening with a determiner ("His former partner at Lenox, Lawrence B. Cummings").
+    if normalise(last) in TITLES or not last[:1].isupper() or normalise(first) in DETERMINERS | POSSESSIVES:
         second = _words(segments[1])
         if second and all(w[:1].isupper() or normalise(w) in NAME_PARTICLES for w in second):
             return _segment_name(segments[1])
@@ -229,7 +239,14 @@ def is_group(name: str) -> bool:
 
 
 def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
-    """The organisation cluster a name belongs to (a new one if none), its canonical form updated."""
+    """The organisation cluster a name belongs to (a new one if none), its canonical form updated.
+
+    Of a mention with an apposition, the capitalised part is the name ("The company,
+    Harmon Automotive"; "The Movement for Black Lives, a collective of ... groups")."""
+    parts = [p for p in surface.split(",") if p.strip()]
+    if len(parts) > 1:
+        named = [p for p in parts if any(w[:1].isupper() for w in _words(p) if normalise(w) not in DETERMINERS)]
+        surface = named[0] if named else parts[0]
     tokens = surface.split()
     name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
     match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, name)), None)
@@ -376,6 +393,18 @@ def _group_named_before(text: str, pos: int) -> Optional[tuple[int, int]]:
     return last
 
 
+def _last_mention_before(cluster: _Cluster, pos: int) -> int:
+    return max((m.start for m in cluster.mentions if m.start < pos), default=-1)
+
+
+def _near(text: str, earlier: int, pos: int) -> bool:
+    """``earlier`` lies in ``pos``'s paragraph or the one before it (blank lines aside)."""
+    if earlier < 0:
+        return False
+    between = text[earlier:pos]
+    return len([line for line in between.split("\n")[1:] if line.strip()]) <= 1
+
+
 def _is_plural_description(surface: str) -> bool:
     """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
     words = surface.split()
@@ -410,8 +439,11 @@ def resolve_speakers(
     for (start, end), person in named:
         surface = text[start:end]
         words = content_words(surface)
-        if person is None and words and len(surface.split()) == 1:
-            surname_of = next((c for c in clusters if c.kind == "person" and same_word(c.key_words[-1], words[-1])), None)
+        head_segment = surface.split(",")[0].split()
+        if person is None and len(head_segment) == 1:
+            # A bare surname, also with an apposition ("Flynn, a top Trump surrogate"), joins a known person.
+            key = normalise(head_segment[0]).split()[-1] if normalise(head_segment[0]) else ""
+            surname_of = next((c for c in clusters if c.kind == "person" and key and same_word(c.key_words[-1], key)), None)
             if surname_of is not None:
                 person = surname_of.name
         if person is not None:
@@ -448,6 +480,12 @@ def resolve_speakers(
             choice = _antecedent(pools["organisation"], start, None, ahead=False) if spokesperson else None
             if choice is None:
                 continue  # a new, unnamed speaker: shown as written ("a senior diplomat involved in the talks")
+        elif kind == "description" and head in DOCUMENTS:
+            choice = _antecedent(pools[None], start, None, ahead=False)
+            if choice is not None and not _near(text, _last_mention_before(choice, start), start):
+                choice = None
+            if choice is None:
+                continue  # shown as written ("the letter") rather than guessed
         elif kind == "description" and _is_plural_description(surface):
             choice = _group_before(pools[None], start)
             found = _group_named_before(text, start) if choice is None else None

@@ -189,3 +189,20 @@ def test_name_particle_runs_and_role_words_before_names():
     names = _names(text, ["European Commission President Ursula von der Leyen", "Resident Tomas Kovac"])
     assert names["European Commission President Ursula von der Leyen"] == "Ursula von der Leyen"
     assert names["Resident Tomas Kovac"] == "Tomas Kovac"
+
+
+def test_appositions_name_the_organisation_or_join_the_known_person():
+    text = ("The company, Harmon Automotive, said a. 'We tried,' the statement said. "
+            "Retired Lt. Gen. Rhea Calloway spoke. Calloway, a former adviser, said b. "
+            "His former partner at Lenox, Lawrence B. Cummings, said c.")
+    names = _names(text, ["The company, Harmon Automotive", "the statement", "Retired Lt. Gen. Rhea Calloway",
+                          "Calloway, a former adviser", "His former partner at Lenox, Lawrence B. Cummings"])
+    assert names["The company, Harmon Automotive"] == names["the statement"] == "Harmon Automotive"
+    assert names["Retired Lt. Gen. Rhea Calloway"] == names["Calloway, a former adviser"] == "Rhea Calloway"
+    assert names["His former partner at Lenox, Lawrence B. Cummings"] == "Lawrence B. Cummings"
+
+
+def test_a_document_far_from_any_speaker_stays_as_written():
+    text = "The Farmers' Union said a.\n\nRain fell.\n\nPrices rose.\n\nThe letter said b."
+    names = _names(text, ["The Farmers' Union", "The letter"])
+    assert "The letter" not in names
