@@ -405,6 +405,37 @@ def _near(text: str, earlier: int, pos: int) -> bool:
     return len([line for line in between.split("\n")[1:] if line.strip()]) <= 1
 
 
+_PARAGRAPH_NAME = re.compile(rf"[ \t]*((?:{_CAPITALISED}\s+){{1,5}}{_CAPITALISED})(?=[\s,])")
+
+
+def _paragraph_subject(text: str, pos: int, after: int) -> Optional[tuple[int, int, str]]:
+    """The full personal name opening ``pos``'s paragraph, if it starts after ``after`` and
+    outside quotation marks, as ``(start, end, name)``: the subject a later person pronoun
+    in that paragraph means. Only a name of two or more words after optional titles
+    counts; sentence-opening words ("On Wednesday") never do."""
+    start = text.rfind("\n", 0, pos) + 1
+    if start <= after:
+        return None
+    m = _PARAGRAPH_NAME.match(text, start, pos)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    if normalise(words[0]) in DETERMINERS | PREPOSITIONS | _SENTENCE_OPENERS:
+        return None
+    name = _person_name(m.group(1))
+    if name is None or any(normalise(w) in _SENTENCE_OPENERS for w in name.split()):
+        return None
+    return m.start(1), m.end(1), name
+
+
+# Capitalised words that open sentences without naming anyone.
+_SENTENCE_OPENERS = frozenset(
+    """and but or so yet then also still however meanwhile later after before when while as it he she they we i his
+    her their our there here what who why how last next monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december""".split()
+)
+
+
 def _is_plural_description(surface: str) -> bool:
     """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
     words = surface.split()
@@ -486,6 +517,17 @@ def resolve_speakers(
                 choice = None
             if choice is None:
                 continue  # shown as written ("the letter") rather than guessed
+        elif kind == "pronoun" and want == "person":
+            # A person introduced by name at the start of the pronoun's own paragraph, after
+            # any person mention ("Council President Ben Adeyemi was more measured. Asked
+            # ..., he said").
+            k = bisect.bisect_left(pools["person"], start, key=lambda item: item[0])
+            subject = _paragraph_subject(text, start, pools["person"][k - 1][0] if k > 0 else -1)
+            if subject is not None:
+                choice = _join_person(clusters, subject[2])
+                choice.mentions.append(Span.from_text(text, subject[0], subject[1]))
+                for pool in {id(p): p for p in (pools[None], pools["person"])}.values():
+                    bisect.insort(pool, (subject[0], choice), key=lambda item: item[0])
         elif kind == "description" and _is_plural_description(surface):
             choice = _group_before(pools[None], start)
             found = _group_named_before(text, start) if choice is None else None

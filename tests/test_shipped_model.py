@@ -113,7 +113,8 @@ Marquart, speaking later, said: "Our decisions will depend on the data."
 
 # A second invented article: a dateline, a conjoined speaker named again by a counted
 # description, a name with a particle run after a title, an indefinite spokesperson
-# for the organisation named just before, and an anonymous source that stays anonymous.
+# for the organisation named just before, a person introduced without a cue and then
+# quoted as "he", and an anonymous source that stays anonymous.
 ARTICLE_2 = """Ruritania and Lusitania sign water-sharing accord
 
 VALDORA - Ruritania and Lusitania on Monday signed an accord on the Varna river that both governments described as "a model for the region."
@@ -121,6 +122,8 @@ VALDORA - Ruritania and Lusitania on Monday signed an accord on the Varna river 
 "Today we choose cooperation over conflict," said Commission President Maria van der Berg, who brokered the talks. "It was not easy," she added.
 
 The Lusitanian Ministry of Agriculture said it was "satisfied" with the quotas. A spokesperson said: "Our farmers will have the water they need."
+
+Resident Tomas Kovac, whose village lies downstream, was less sure. "We have heard promises before," he said.
 
 A senior diplomat involved in the talks said the deal had been "weeks from collapse" in March. The two countries will review the quotas every five years.
 """
@@ -132,6 +135,7 @@ def test_second_invented_article_speakers(shipped):
     assert speakers["Today we choose cooperation over conflict,"] == "Maria van der Berg"
     assert speakers["It was not easy,"] == "Maria van der Berg"
     assert speakers["satisfied"] == speakers["Our farmers will have the water they need."] == "Lusitanian Ministry of Agriculture"
+    assert speakers["We have heard promises before,"] == "Tomas Kovac"  # not the last quoted person
     assert speakers["weeks from collapse"] == "A senior diplomat involved in the talks"
 
 

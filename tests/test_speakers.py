@@ -206,3 +206,14 @@ def test_a_document_far_from_any_speaker_stays_as_written():
     text = "The Farmers' Union said a.\n\nRain fell.\n\nPrices rose.\n\nThe letter said b."
     names = _names(text, ["The Farmers' Union", "The letter"])
     assert "The letter" not in names
+
+
+def test_person_pronoun_takes_a_name_opening_its_paragraph_after_the_last_person_mention():
+    text = ('Mayor Gloria Nunez said a.\nCouncil President Ben Adeyemi was more measured. Asked again, he said b.\n'
+            'On Wednesday, he said c.')
+    first_he, second_he = text.index(", he said b") + 2, text.index(", he said c") + 2
+    spans = [RoleSpan("SOURCE", 0, len("Mayor Gloria Nunez"), 0.9),
+             RoleSpan("SOURCE", first_he, first_he + 2, 0.9), RoleSpan("SOURCE", second_he, second_he + 2, 0.9)]
+    speaker_of, _ = resolve_speakers(text, spans, [])
+    assert speaker_of[(first_he, first_he + 2)] == "Ben Adeyemi"  # not the last quoted person
+    assert speaker_of[(second_he, second_he + 2)] == "Ben Adeyemi"  # "On Wednesday" names nobody
