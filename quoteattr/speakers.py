@@ -39,13 +39,14 @@ TITLES = frozenset(
     survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
     """.split()
 )
+FIRST_PERSON_POSSESSIVES = frozenset({"my", "our"})
 # Indefinite descriptions ("a spokesperson", "one official") introduce someone new; of these,
 # only a spokesperson is resolved: to the organisation it names ("for the ministry"), else to the
 # organisation named last, for which it speaks.
 INDEFINITE = frozenset({"a", "an", "one"})
 SPOKESPEOPLE = frozenset("spokesperson spokesman spokeswoman".split())
 # "The statement said": a document speaks for whoever issued it, the speaker named just before.
-DOCUMENTS = frozenset("statement letter release memo communique communiqué email e-mail notice announcement filing".split())
+DOCUMENTS = frozenset("statement letter release memo communique communiqué email e-mail notice announcement filing book".split())
 # "both governments", "the two countries": a description of several speakers, resolved to a conjoined mention.
 NUMBER_WORDS = frozenset("both two three four five several".split())
 _WORD = re.compile(r"[\w][\w'\u2019.\-]*")
@@ -189,6 +190,20 @@ class _Cluster:
     key_words: list[str]
     mentions: list[Span] = field(default_factory=list)
     forms: dict[str, int] = field(default_factory=dict)  # organisation name forms and their counts
+    genders: set[str] = field(default_factory=set)  # "m"/"f" from its mentions' titles ("Mr.", "spokeswoman")
+
+
+MALE = frozenset("mr he him his himself spokesman chairman councilman congressman businessman alderman king prince father sir lord".split())
+FEMALE = frozenset(
+    "mrs ms miss she her herself spokeswoman chairwoman councilwoman congresswoman businesswoman alderwoman queen princess mother dame lady".split()
+)
+
+
+def _gender(surface: str) -> Optional[str]:
+    """"m" or "f" when a mention's words say so ("Mr. Obama", "she", "the spokeswoman")."""
+    words = set(normalise(surface).split())
+    male, female = bool(words & MALE), bool(words & FEMALE)
+    return "m" if male and not female else "f" if female and not male else None
 
 
 def content_words(text: str) -> list[str]:
@@ -336,10 +351,17 @@ def _shares_head(cluster: _Cluster, head: str) -> bool:
 ANTECEDENT_REACH = 200
 
 
-def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str], ahead: bool = True) -> Optional[_Cluster]:
+def _antecedent(
+    pool: list[tuple[int, _Cluster]], start: int, head: Optional[str], ahead: bool = True, gender: Optional[str] = None,
+    any_later: bool = True,
+) -> Optional[_Cluster]:
     """The nearest earlier mention's cluster (for a description, one whose name shares its
     head noun when any does), else the first later one; ``ahead=False`` looks back only
-    and, for a description, only at clusters sharing its head."""
+    and, for a description, only at clusters sharing its head; ``any_later=False`` takes a
+    later cluster only when it shares the head. With ``gender``, clusters known to be of
+    the other one are skipped ("she" never takes "Mr. Obama")."""
+    if gender is not None:
+        pool = [item for item in pool if not item[1].genders or gender in item[1].genders]
     if not pool:
         return None
     k = bisect.bisect_left(pool, start, key=lambda item: item[0])
@@ -353,7 +375,7 @@ def _antecedent(pool: list[tuple[int, _Cluster]], start: int, head: Optional[str
             return later
     if k > 0:
         return pool[k - 1][1]
-    return pool[0][1] if ahead else None
+    return pool[0][1] if ahead and any_later else None
 
 
 def _join_person(clusters: list[_Cluster], person: str) -> _Cluster:
@@ -436,6 +458,19 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
+def _written_as_person(text: str, word: str) -> bool:
+    """Whether the text writes ``word`` as the surname of a titled or described person
+    ("former defence minister Pavel Hrubý", "Mayor Ben Adeyemi"): a given name before it,
+    and before that a title or a lowercase word."""
+    if not word[:1].isupper() or normalise(word) in ORGANISATION_WORDS:
+        return False
+    for m in re.finditer(rf"(\S+)\s+[A-Z][\w'\u2019-]+\s+{re.escape(word)}\b", text):
+        before = m.group(1).rstrip(",")
+        if before[:1].islower() and normalise(before) not in FUNCTION_WORDS | DETERMINERS or normalise(before) in TITLES:
+            return True
+    return False
+
+
 def _is_plural_description(surface: str) -> bool:
     """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
     words = surface.split()
@@ -477,11 +512,15 @@ def resolve_speakers(
             surname_of = next((c for c in clusters if c.kind == "person" and key and same_word(c.key_words[-1], key)), None)
             if surname_of is not None:
                 person = surname_of.name
+            elif len(surface.split()) == 1 and _written_as_person(text, surface.strip()):
+                person = surface.strip()  # "Hrubý", after "former defence minister Pavel Hrubý" in the narrative
         if person is not None:
             match = _join_person(clusters, person)
         else:
             match = _join_organisation(clusters, surface)
         match.mentions.append(Span.from_text(text, start, end))
+        if match.kind == "person" and _gender(surface):
+            match.genders.add(_gender(surface))
         owner[(start, end)] = match
     # Pronouns and descriptions, in text order, take the nearest earlier compatible
     # mention; once resolved they are antecedents themselves ("The ministry said ...
@@ -504,7 +543,13 @@ def resolve_speakers(
         words = surface.split()
         spokesperson = head_word(surface) in SPOKESPEOPLE
         affiliation = _spoken_for(text[start:end]) if spokesperson else None
-        if affiliation is not None:
+        if kind == "description" and words and words[0] in FIRST_PERSON_POSSESSIVES:
+            # "my father", "our neighbour": the writer's own people, a speaker of their own.
+            choice = _Cluster(text[start:end].strip(), "person", words)
+            clusters.append(choice)
+            if _gender(surface):
+                choice.genders.add(_gender(surface))
+        elif affiliation is not None:
             choice = _join_organisation(clusters, affiliation)  # "a spokesman for the Farmers' Union"
         elif kind == "description" and words and words[0] in INDEFINITE and not (spokesperson and PREPOSITIONS.intersection(words)):
             # "a spokesperson for the ministry" is resolved through "the ministry" below.
@@ -547,8 +592,12 @@ def resolve_speakers(
                 choice.mentions.append(Span.from_text(text, *found))
                 for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
                     bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
+        gender = _gender(surface) if want == "person" else None
         if choice is None:
-            choice = _antecedent(pools[want], start, head if kind == "description" else None)
+            # An organisation description that shares no head with a speaker ("The prosecutor's
+            # office" before any prosecutor) is someone not yet met, not the next organisation.
+            choice = _antecedent(pools[want], start, head if kind == "description" else None, gender=gender,
+                                 any_later=not (kind == "description" and want == "organisation"))
         if choice is None:
             continue
         choice.mentions.append(Span.from_text(text, start, end))

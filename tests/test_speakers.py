@@ -217,3 +217,21 @@ def test_person_pronoun_takes_a_name_opening_its_paragraph_after_the_last_person
     speaker_of, _ = resolve_speakers(text, spans, [])
     assert speaker_of[(first_he, first_he + 2)] == "Ben Adeyemi"  # not the last quoted person
     assert speaker_of[(second_he, second_he + 2)] == "Ben Adeyemi"  # "On Wednesday" names nobody
+
+
+def test_bare_surname_of_a_person_described_in_the_narrative_is_a_person():
+    text = ("Prosecutors charged former defence minister Pavel Hruby on Thursday. Hruby wrote a. "
+            "The prosecutor's office said b.")
+    names = _names(text, ["Hruby", "The prosecutor's office"])
+    assert names["Hruby"] == "Hruby"
+    assert "The prosecutor's office" not in names  # no organisation before it: not the minister
+
+
+def test_gendered_titles_keep_pronouns_apart_and_first_person_relatives_speak_for_themselves():
+    text = "Ms. Alvarez said a. Mr. Okafor said b. She said c. My father said d. He said e."
+    spans = [RoleSpan("SOURCE", text.index(s), text.index(s) + len(s), 0.9)
+             for s in ["Ms. Alvarez", "Mr. Okafor", "She", "My father", "He"]]
+    speaker_of, _ = resolve_speakers(text, spans, [])
+    by_text = {text[a:b]: name for (a, b), name in speaker_of.items()}
+    assert by_text["She"] == "Alvarez"  # not the nearer Mr. Okafor
+    assert by_text["My father"] == "My father" and by_text["He"] == "My father"
