@@ -5,7 +5,8 @@ surname joins the fullest name that ends with it, spelling variants within a
 small edit distance join too, organisations match across possessive and
 adjectival forms); pronouns and descriptions take the nearest compatible
 earlier speaker. Only general English news conventions are used: titles,
-pronouns, determiners.
+pronouns, determiners. Reading the personal name inside a mention is
+``quoteattr.person_names``' job.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from .names import ORGANISATION_WORDS, normalise
+from .names import normalise
+from .person_names import (
+    CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, fullest_person_name, gender_of,
+    paragraph_subject, person_name, words_of, written_as_person,
+)
 from .tagging import RoleSpan
 from .types import Span, Speaker
 
@@ -24,21 +29,6 @@ PERSON_PRONOUNS = frozenset("he she him his her himself herself".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 PLURAL_PRONOUNS = frozenset("they them their themselves".split())
 FIRST_SECOND = frozenset("i me my we us our you your".split())
-DETERMINERS = frozenset("the a an this that these those".split())
-# Role words that precede a person's name or stand for a person.
-TITLES = frozenset(
-    """minister president secretary spokesperson spokesman spokeswoman senator governor chairman chairwoman
-    chair director chief leader ambassador envoy diplomat official officials mayor premier chancellor king queen
-    prince general commander judge justice candidate nominee rep representative sen gov mr mrs ms dr prof professor
-    counterpart adviser advisor aide deputy head manager ceo founder analyst lawyer attorney dean sheriff captain
-    colonel lieutenant sergeant officer mp lawmaker legislator speaker rev reverend father pope bishop rabbi imam
-    sir dame lord lady councilmember councilman councilwoman councillor councilor alderman alderwoman commissioner
-    supervisor trustee superintendent treasurer comptroller inspector detective constable marshal economist
-    strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
-    negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
-    survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
-    """.split()
-)
 FIRST_PERSON_POSSESSIVES = frozenset({"my", "our"})
 # Indefinite descriptions ("a spokesperson", "one official") introduce someone new; of these,
 # only a spokesperson is resolved: to the organisation it names ("for the ministry"), else to the
@@ -49,11 +39,6 @@ SPOKESPEOPLE = frozenset("spokesperson spokesman spokeswoman".split())
 DOCUMENTS = frozenset("statement letter release memo communique communiqué email e-mail notice announcement filing book".split())
 # "both governments", "the two countries": a description of several speakers, resolved to a conjoined mention.
 NUMBER_WORDS = frozenset("both two three four five several".split())
-_WORD = re.compile(r"[\w][\w'\u2019.\-]*")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -99,90 +84,6 @@ def same_word(a: str, b: str) -> bool:
     return shortest >= 7 and _edit_distance(a, b, 2) <= (2 if shortest >= 10 else 1)
 
 
-# Lowercase particles inside personal names (Anwaar ul Haq, Ludwig van Beethoven).
-NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das del della van von der den la le".split())
-# Function words that end a descriptor; a lowercase content word there ("superintendent") is a role.
-FUNCTION_WORDS = frozenset("of in for at on to from by with and or".split())
-# "Sarah Klein of ING", "Kenji Morimoto at Daiwa": a name, then where the person works.
-AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s")
-_POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
-
-
-def _capitalised_before_particles(words: Sequence[str], i: int) -> bool:
-    """A capitalised word precedes the run of name particles ending at ``words[i]``
-    ("Ursula von der Leyen", "Jose de la Cruz")."""
-    j = i - 1
-    while j >= 0 and normalise(words[j]) in NAME_PARTICLES and not words[j][:1].isupper():
-        j -= 1
-    return j >= 0 and words[j][:1].isupper()
-
-
-def _segment_name(text: str) -> Optional[str]:
-    """The personal name ending a mention without commas (after any title or role), or None."""
-    words = _words(text)
-    if not words:
-        return None
-    before = AFFILIATION.split(text, maxsplit=1)
-    if len(before) == 2 and before[0].strip():
-        name = _segment_name(before[0])
-        if name is not None and len(name.split()) >= 2:
-            return name
-    # Keep the trailing run of capitalised words that follows the last title word;
-    # what precedes it ("Foreign Office spokesperson") only describes the person.
-    tail: list[str] = []
-    stop = ""
-    for i in range(len(words) - 1, -1, -1):
-        w = words[i]
-        key = normalise(w)
-        particle = key in NAME_PARTICLES and tail and _capitalised_before_particles(words, i)
-        if not particle and (key in TITLES or not w[:1].isupper() or key in DETERMINERS):
-            stop = key
-            break
-        tail.append(w)
-    tail.reverse()
-    if stop in DETERMINERS and stop:
-        return None  # "The Royal College": personal names take no article
-    # After a title or a lowercase role word only the name itself is checked; after a
-    # preposition the descriptor may name an organisation ("Ministry of Foreign Affairs").
-    role_before = stop in TITLES or (stop and stop not in FUNCTION_WORDS and stop not in DETERMINERS)
-    checked = tail if role_before else words
-    if any(normalise(w) in ORGANISATION_WORDS for w in checked):
-        return None
-    # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
-    tail = [w for w in tail if not _POSSESSIVE_WORD.search(w)]
-    if not tail:
-        return None
-    return " ".join(tail) if len(tail) >= 2 or stop in TITLES else None
-
-
-POSSESSIVES = frozenset("his her their its our my your".split())
-
-
-def _person_name(text: str) -> Optional[str]:
-    """The personal name inside a mention, or None.
-
-    Appositions are read by their commas: "Tom Becker, who runs a bakery" names
-    its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
-    then a name) names its second.
-    """
-    segments = [seg for seg in text.split(",") if _words(seg)]
-    if not segments:
-        return None
-    name = _segment_name(segments[0])
-    if name is not None or len(segments) == 1:
-        return name
-    first, last = _words(segments[0])[0], _words(segments[0])[-1]
-    if normalise(last) in ORGANISATION_WORDS:
-        return None  # "The company, Harmon Automotive": an organisation in apposition
-    # A role, then a name ("Pakistan's Foreign Minister, Jalil Abbas Jilani"), or a description
-    # opening with a determiner ("His former partner at Lenox, Lawrence B. Cummings").
-    if normalise(last) in TITLES or not last[:1].isupper() or normalise(first) in DETERMINERS | POSSESSIVES:
-        second = _words(segments[1])
-        if second and all(w[:1].isupper() or normalise(w) in NAME_PARTICLES for w in second):
-            return _segment_name(segments[1])
-    return None
-
-
 @dataclass
 class _Cluster:
     name: str
@@ -191,19 +92,6 @@ class _Cluster:
     mentions: list[Span] = field(default_factory=list)
     forms: dict[str, int] = field(default_factory=dict)  # organisation name forms and their counts
     genders: set[str] = field(default_factory=set)  # "m"/"f" from its mentions' titles ("Mr.", "spokeswoman")
-
-
-MALE = frozenset("mr he him his himself spokesman chairman councilman congressman businessman alderman king prince father sir lord".split())
-FEMALE = frozenset(
-    "mrs ms miss she her herself spokeswoman chairwoman councilwoman congresswoman businesswoman alderwoman queen princess mother dame lady".split()
-)
-
-
-def _gender(surface: str) -> Optional[str]:
-    """"m" or "f" when a mention's words say so ("Mr. Obama", "she", "the spokeswoman")."""
-    words = set(normalise(surface).split())
-    male, female = bool(words & MALE), bool(words & FEMALE)
-    return "m" if male and not female else "f" if female and not male else None
 
 
 def content_words(text: str) -> list[str]:
@@ -216,15 +104,12 @@ def _mention_kind(text: str) -> str:
         return "other"
     if len(words) == 1 and words[0] in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS | FIRST_SECOND:
         return "pronoun"
-    raw = [w for w in _words(text) if normalise(w) not in DETERMINERS]
+    raw = [w for w in words_of(text) if normalise(w) not in DETERMINERS]
     if not any(w[:1].isupper() for w in raw):
         return "description"
-    if head_word(text) in TITLES and _person_name(text) is None:
+    if head_word(text) in TITLES and person_name(text) is None:
         return "description"  # "the Foreign Minister": a role, resolved like "the minister"
     return "named"
-
-
-PREPOSITIONS = frozenset("of in for at on to from".split())
 
 
 def head_word(name: str) -> str:
@@ -260,7 +145,7 @@ def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
     Harmon Automotive"; "The Movement for Black Lives, a collective of ... groups")."""
     parts = [p for p in surface.split(",") if p.strip()]
     if len(parts) > 1:
-        named = [p for p in parts if any(w[:1].isupper() for w in _words(p) if normalise(w) not in DETERMINERS)]
+        named = [p for p in parts if any(w[:1].isupper() for w in words_of(p) if normalise(w) not in DETERMINERS)]
         surface = named[0] if named else parts[0]
     tokens = surface.split()
     name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
@@ -274,9 +159,6 @@ def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
     best = max(match.forms, key=lambda f: (len(content_words(f)), match.forms[f], sum(w[:1].isupper() for w in f.split()), -len(f)))
     match.name, match.key_words = best, content_words(best)
     return match
-
-
-_CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
 
 
 def _named_before(text: str, pos: int, head: str, cache: dict[str, list[tuple[int, int]]]) -> Optional[tuple[int, int]]:
@@ -299,49 +181,8 @@ def _named_before(text: str, pos: int, head: str, cache: dict[str, list[tuple[in
 @lru_cache(maxsize=1024)
 def _head_pattern(head: str) -> "re.Pattern[str]":
     return re.compile(
-        rf"(?:{_CAPITALISED}\s+)*{re.escape(head.capitalize())}\w*(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}(?:\s+(?:and\s+)?{_CAPITALISED})*)?"
+        rf"(?:{CAPITALISED}\s+)*{re.escape(head.capitalize())}\w*(?:\s+(?:of|for|on)\s+(?:the\s+)?{CAPITALISED}(?:\s+(?:and\s+)?{CAPITALISED})*)?"
     )
-
-
-_NAME_BEFORE = re.compile(rf"((?:{_CAPITALISED}\s+){{1,4}})$")
-
-
-def fullest_person_name(text: str, name: str) -> str:
-    """A two-or-more-word ``name`` with the given name the article writes before
-    it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
-    from "Foreign Minister Hossein Amir Abdollahian"), even where that form is
-    not a speaker mention.
-
-    Deliberately narrow: a bare surname is not extended (the article may name
-    relatives: "Obama", "Michelle Obama"), at most two words are added, they
-    must follow a title word (not a sentence start, a party or a place), and a
-    word ending in a full stop must be an initial ("George W. Bush").
-    """
-    if len(name.split()) < 2:
-        return name
-    best = name
-    pos = text.find(name)
-    while pos >= 0:
-        after = pos + len(name)
-        if pos > 0 and (after == len(text) or not (text[after].isalnum() or text[after] == "-")):
-            m = _NAME_BEFORE.search(text, max(0, pos - 80), pos)
-            if m is not None:
-                words = m.group(1).split()
-                keep: list[str] = []
-                for w in reversed(words):
-                    key = normalise(w)
-                    sentence_end = w.endswith(".") and len(w) > 2
-                    if not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or _POSSESSIVE_WORD.search(w):
-                        break
-                    keep.append(w)
-                keep.reverse()
-                before = words[: len(words) - len(keep)] or text[max(0, m.start() - 40) : m.start()].split()[-1:]
-                titled = bool(before) and normalise(before[-1]) in TITLES
-                candidate = " ".join(keep + [name])
-                if titled and 0 < len(keep) <= 2 and len(candidate.split()) > len(best.split()):
-                    best = candidate
-        pos = text.find(name, pos + 1)
-    return best
 
 
 def _shares_head(cluster: _Cluster, head: str) -> bool:
@@ -399,7 +240,7 @@ def _spoken_for(surface: str) -> Optional[str]:
     return m.group(1).strip() if m else None
 
 
-_GROUP_NAME = re.compile(rf"(?<![\w'\u2019])({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}\s+(?:and|&)\s+{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})")
+_GROUP_NAME = re.compile(rf"(?<![\w'\u2019])({CAPITALISED}(?:\s+{CAPITALISED}){{0,3}}\s+(?:and|&)\s+{CAPITALISED}(?:\s+{CAPITALISED}){{0,3}})")
 _SENTENCE_START = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+|\n")
 
 
@@ -425,50 +266,6 @@ def _near(text: str, earlier: int, pos: int) -> bool:
         return False
     between = text[earlier:pos]
     return len([line for line in between.split("\n")[1:] if line.strip()]) <= 1
-
-
-_PARAGRAPH_NAME = re.compile(rf"[ \t]*((?:{_CAPITALISED}\s+){{1,5}}{_CAPITALISED})(?=[\s,])")
-
-
-def _paragraph_subject(text: str, pos: int, after: int) -> Optional[tuple[int, int, str]]:
-    """The full personal name opening ``pos``'s paragraph, if it starts after ``after`` and
-    outside quotation marks, as ``(start, end, name)``: the subject a later person pronoun
-    in that paragraph means. Only a name of two or more words after optional titles
-    counts; sentence-opening words ("On Wednesday") never do."""
-    start = text.rfind("\n", 0, pos) + 1
-    if start <= after:
-        return None
-    m = _PARAGRAPH_NAME.match(text, start, pos)
-    if m is None:
-        return None
-    words = m.group(1).split()
-    if normalise(words[0]) in DETERMINERS | PREPOSITIONS | _SENTENCE_OPENERS:
-        return None
-    name = _person_name(m.group(1))
-    if name is None or any(normalise(w) in _SENTENCE_OPENERS for w in name.split()):
-        return None
-    return m.start(1), m.end(1), name
-
-
-# Capitalised words that open sentences without naming anyone.
-_SENTENCE_OPENERS = frozenset(
-    """and but or so yet then also still however meanwhile later after before when while as it he she they we i his
-    her their our there here what who why how last next monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december""".split()
-)
-
-
-def _written_as_person(text: str, word: str) -> bool:
-    """Whether the text writes ``word`` as the surname of a titled or described person
-    ("former defence minister Pavel Hrubý", "Mayor Ben Adeyemi"): a given name before it,
-    and before that a title or a lowercase word."""
-    if not word[:1].isupper() or normalise(word) in ORGANISATION_WORDS:
-        return False
-    for m in re.finditer(rf"(\S+)\s+[A-Z][\w'\u2019-]+\s+{re.escape(word)}\b", text):
-        before = m.group(1).rstrip(",")
-        if before[:1].islower() and normalise(before) not in FUNCTION_WORDS | DETERMINERS or normalise(before) in TITLES:
-            return True
-    return False
 
 
 def _is_plural_description(surface: str) -> bool:
@@ -497,7 +294,7 @@ def resolve_speakers(
     for start, end in mentions:
         kind = _mention_kind(text[start:end])
         if kind == "named":
-            named.append(((start, end), _person_name(text[start:end])))
+            named.append(((start, end), person_name(text[start:end])))
         else:
             pending.append((start, end, kind))
     # Full personal names first, so that a bare surname can join the fullest name.
@@ -512,15 +309,15 @@ def resolve_speakers(
             surname_of = next((c for c in clusters if c.kind == "person" and key and same_word(c.key_words[-1], key)), None)
             if surname_of is not None:
                 person = surname_of.name
-            elif len(surface.split()) == 1 and _written_as_person(text, surface.strip()):
+            elif len(surface.split()) == 1 and written_as_person(text, surface.strip()):
                 person = surface.strip()  # "Hrubý", after "former defence minister Pavel Hrubý" in the narrative
         if person is not None:
             match = _join_person(clusters, person)
         else:
             match = _join_organisation(clusters, surface)
         match.mentions.append(Span.from_text(text, start, end))
-        if match.kind == "person" and _gender(surface):
-            match.genders.add(_gender(surface))
+        if match.kind == "person" and gender_of(surface):
+            match.genders.add(gender_of(surface))
         owner[(start, end)] = match
     # Pronouns and descriptions, in text order, take the nearest earlier compatible
     # mention; once resolved they are antecedents themselves ("The ministry said ...
@@ -547,8 +344,8 @@ def resolve_speakers(
             # "my father", "our neighbour": the writer's own people, a speaker of their own.
             choice = _Cluster(text[start:end].strip(), "person", words)
             clusters.append(choice)
-            if _gender(surface):
-                choice.genders.add(_gender(surface))
+            if gender_of(surface):
+                choice.genders.add(gender_of(surface))
         elif affiliation is not None:
             choice = _join_organisation(clusters, affiliation)  # "a spokesman for the Farmers' Union"
         elif kind == "description" and words and words[0] in INDEFINITE and not (spokesperson and PREPOSITIONS.intersection(words)):
@@ -567,7 +364,7 @@ def resolve_speakers(
             # any person mention ("Council President Ben Adeyemi was more measured. Asked
             # ..., he said").
             k = bisect.bisect_left(pools["person"], start, key=lambda item: item[0])
-            subject = _paragraph_subject(text, start, pools["person"][k - 1][0] if k > 0 else -1)
+            subject = paragraph_subject(text, start, pools["person"][k - 1][0] if k > 0 else -1)
             if subject is not None:
                 choice = _join_person(clusters, subject[2])
                 choice.mentions.append(Span.from_text(text, subject[0], subject[1]))
@@ -592,7 +389,7 @@ def resolve_speakers(
                 choice.mentions.append(Span.from_text(text, *found))
                 for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
                     bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
-        gender = _gender(surface) if want == "person" else None
+        gender = gender_of(surface) if want == "person" else None
         if choice is None:
             # An organisation description that shares no head with a speaker ("The prosecutor's
             # office" before any prosecutor) is someone not yet met, not the next organisation.

@@ -92,7 +92,8 @@ def test_place_is_not_merged_into_an_organisation_located_there():
 
 
 def test_titles_descriptors_and_spelling_tolerance():
-    from quoteattr.speakers import _mention_kind, _person_name, same_word
+    from quoteattr.person_names import person_name as _person_name
+    from quoteattr.speakers import _mention_kind, same_word
 
     assert _person_name("Health Office spokesperson Ana Maria Lee") == "Ana Maria Lee"
     assert _person_name("the Chilean") is None
@@ -149,7 +150,7 @@ def test_particles_inside_names_are_kept():
 
 
 def test_given_name_after_a_title_completes_a_two_word_name_only():
-    from quoteattr.speakers import fullest_person_name
+    from quoteattr.person_names import fullest_person_name
 
     text = ("Foreign Minister Hossein Amir Abdollahian arrived. Amir Abdollahian said a. Yesterday Jane Doe said b. "
             "Democrat Hillary Clinton spoke. First lady Michelle Obama spoke. Obama said c. Mexican President Enrique Pena Nieto came.")

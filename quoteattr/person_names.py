@@ -1,0 +1,231 @@
+"""Personal names in speaker mentions and in the narrative.
+
+A mention such as "Pakistan's Foreign Minister, Jalil Abbas Jilani" or "Kenji
+Morimoto, chief economist at Daiwa" holds a person's name among titles, roles,
+appositions and affiliations; the resolver (``quoteattr.speakers``) needs that
+name, the person's gender where a title states it, and names the narrative
+writes that are not speaker mentions. Only general English news conventions
+are used: titles, particles, determiners, capitalisation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from .names import ORGANISATION_WORDS, normalise
+
+DETERMINERS = frozenset("the a an this that these those".split())
+
+
+# Role words that precede a person's name or stand for a person.
+TITLES = frozenset(
+    """minister president secretary spokesperson spokesman spokeswoman senator governor chairman chairwoman
+    chair director chief leader ambassador envoy diplomat official officials mayor premier chancellor king queen
+    prince general commander judge justice candidate nominee rep representative sen gov mr mrs ms dr prof professor
+    counterpart adviser advisor aide deputy head manager ceo founder analyst lawyer attorney dean sheriff captain
+    colonel lieutenant sergeant officer mp lawmaker legislator speaker rev reverend father pope bishop rabbi imam
+    sir dame lord lady councilmember councilman councilwoman councillor councilor alderman alderwoman commissioner
+    supervisor trustee superintendent treasurer comptroller inspector detective constable marshal economist
+    strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
+    negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
+    survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
+    """.split()
+)
+
+
+_WORD = re.compile(r"[\w][\w'\u2019.\-]*")
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+# Lowercase particles inside personal names (Anwaar ul Haq, Ludwig van Beethoven).
+NAME_PARTICLES = frozenset("ul al el bin ibn de da di du dos das del della van von der den la le".split())
+
+
+# Function words that end a descriptor; a lowercase content word there ("superintendent") is a role.
+FUNCTION_WORDS = frozenset("of in for at on to from by with and or".split())
+
+
+# "Sarah Klein of ING", "Kenji Morimoto at Daiwa": a name, then where the person works.
+AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s")
+POSSESSIVE_WORD = re.compile(r"['\u2019]s$")
+
+
+def _capitalised_before_particles(words: Sequence[str], i: int) -> bool:
+    """A capitalised word precedes the run of name particles ending at ``words[i]``
+    ("Ursula von der Leyen", "Jose de la Cruz")."""
+    j = i - 1
+    while j >= 0 and normalise(words[j]) in NAME_PARTICLES and not words[j][:1].isupper():
+        j -= 1
+    return j >= 0 and words[j][:1].isupper()
+
+
+def _segment_name(text: str) -> Optional[str]:
+    """The personal name ending a mention without commas (after any title or role), or None."""
+    words = words_of(text)
+    if not words:
+        return None
+    before = AFFILIATION.split(text, maxsplit=1)
+    if len(before) == 2 and before[0].strip():
+        name = _segment_name(before[0])
+        if name is not None and len(name.split()) >= 2:
+            return name
+    # Keep the trailing run of capitalised words that follows the last title word;
+    # what precedes it ("Foreign Office spokesperson") only describes the person.
+    tail: list[str] = []
+    stop = ""
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        key = normalise(w)
+        particle = key in NAME_PARTICLES and tail and _capitalised_before_particles(words, i)
+        if not particle and (key in TITLES or not w[:1].isupper() or key in DETERMINERS):
+            stop = key
+            break
+        tail.append(w)
+    tail.reverse()
+    if stop in DETERMINERS and stop:
+        return None  # "The Royal College": personal names take no article
+    # After a title or a lowercase role word only the name itself is checked; after a
+    # preposition the descriptor may name an organisation ("Ministry of Foreign Affairs").
+    role_before = stop in TITLES or (stop and stop not in FUNCTION_WORDS and stop not in DETERMINERS)
+    checked = tail if role_before else words
+    if any(normalise(w) in ORGANISATION_WORDS for w in checked):
+        return None
+    # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
+    tail = [w for w in tail if not POSSESSIVE_WORD.search(w)]
+    if not tail:
+        return None
+    return " ".join(tail) if len(tail) >= 2 or stop in TITLES else None
+
+
+POSSESSIVES = frozenset("his her their its our my your".split())
+
+
+def person_name(text: str) -> Optional[str]:
+    """The personal name inside a mention, or None.
+
+    Appositions are read by their commas: "Tom Becker, who runs a bakery" names
+    its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
+    then a name) names its second.
+    """
+    segments = [seg for seg in text.split(",") if words_of(seg)]
+    if not segments:
+        return None
+    name = _segment_name(segments[0])
+    if name is not None or len(segments) == 1:
+        return name
+    first, last = words_of(segments[0])[0], words_of(segments[0])[-1]
+    if normalise(last) in ORGANISATION_WORDS:
+        return None  # "The company, Harmon Automotive": an organisation in apposition
+    # A role, then a name ("Pakistan's Foreign Minister, Jalil Abbas Jilani"), or a description
+    # opening with a determiner ("His former partner at Lenox, Lawrence B. Cummings").
+    if normalise(last) in TITLES or not last[:1].isupper() or normalise(first) in DETERMINERS | POSSESSIVES:
+        second = words_of(segments[1])
+        if second and all(w[:1].isupper() or normalise(w) in NAME_PARTICLES for w in second):
+            return _segment_name(segments[1])
+    return None
+
+
+MALE = frozenset("mr he him his himself spokesman chairman councilman congressman businessman alderman king prince father sir lord".split())
+FEMALE = frozenset(
+    "mrs ms miss she her herself spokeswoman chairwoman councilwoman congresswoman businesswoman alderwoman queen princess mother dame lady".split()
+)
+
+
+def gender_of(surface: str) -> Optional[str]:
+    """"m" or "f" when a mention's words say so ("Mr. Obama", "she", "the spokeswoman")."""
+    words = set(normalise(surface).split())
+    male, female = bool(words & MALE), bool(words & FEMALE)
+    return "m" if male and not female else "f" if female and not male else None
+
+
+PREPOSITIONS = frozenset("of in for at on to from".split())
+CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
+
+
+_NAME_BEFORE = re.compile(rf"((?:{CAPITALISED}\s+){{1,4}})$")
+
+
+def fullest_person_name(text: str, name: str) -> str:
+    """A two-or-more-word ``name`` with the given name the article writes before
+    it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
+    from "Foreign Minister Hossein Amir Abdollahian"), even where that form is
+    not a speaker mention.
+
+    Deliberately narrow: a bare surname is not extended (the article may name
+    relatives: "Obama", "Michelle Obama"), at most two words are added, they
+    must follow a title word (not a sentence start, a party or a place), and a
+    word ending in a full stop must be an initial ("George W. Bush").
+    """
+    if len(name.split()) < 2:
+        return name
+    best = name
+    pos = text.find(name)
+    while pos >= 0:
+        after = pos + len(name)
+        if pos > 0 and (after == len(text) or not (text[after].isalnum() or text[after] == "-")):
+            m = _NAME_BEFORE.search(text, max(0, pos - 80), pos)
+            if m is not None:
+                words = m.group(1).split()
+                keep: list[str] = []
+                for w in reversed(words):
+                    key = normalise(w)
+                    sentence_end = w.endswith(".") and len(w) > 2
+                    if not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or POSSESSIVE_WORD.search(w):
+                        break
+                    keep.append(w)
+                keep.reverse()
+                before = words[: len(words) - len(keep)] or text[max(0, m.start() - 40) : m.start()].split()[-1:]
+                titled = bool(before) and normalise(before[-1]) in TITLES
+                candidate = " ".join(keep + [name])
+                if titled and 0 < len(keep) <= 2 and len(candidate.split()) > len(best.split()):
+                    best = candidate
+        pos = text.find(name, pos + 1)
+    return best
+
+
+_PARAGRAPH_NAME = re.compile(rf"[ \t]*((?:{CAPITALISED}\s+){{1,5}}{CAPITALISED})(?=[\s,])")
+
+
+def paragraph_subject(text: str, pos: int, after: int) -> Optional[tuple[int, int, str]]:
+    """The full personal name opening ``pos``'s paragraph, if it starts after ``after`` and
+    outside quotation marks, as ``(start, end, name)``: the subject a later person pronoun
+    in that paragraph means. Only a name of two or more words after optional titles
+    counts; sentence-opening words ("On Wednesday") never do."""
+    start = text.rfind("\n", 0, pos) + 1
+    if start <= after:
+        return None
+    m = _PARAGRAPH_NAME.match(text, start, pos)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    if normalise(words[0]) in DETERMINERS | PREPOSITIONS | _SENTENCE_OPENERS:
+        return None
+    name = person_name(m.group(1))
+    if name is None or any(normalise(w) in _SENTENCE_OPENERS for w in name.split()):
+        return None
+    return m.start(1), m.end(1), name
+
+
+# Capitalised words that open sentences without naming anyone.
+_SENTENCE_OPENERS = frozenset(
+    """and but or so yet then also still however meanwhile later after before when while as it he she they we i his
+    her their our there here what who why how last next monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december""".split()
+)
+
+
+def written_as_person(text: str, word: str) -> bool:
+    """Whether the text writes ``word`` as the surname of a titled or described person
+    ("former defence minister Pavel Hrubý", "Mayor Ben Adeyemi"): a given name before it,
+    and before that a title or a lowercase word."""
+    if not word[:1].isupper() or normalise(word) in ORGANISATION_WORDS:
+        return False
+    for m in re.finditer(rf"(\S+)\s+[A-Z][\w'\u2019-]+\s+{re.escape(word)}\b", text):
+        before = m.group(1).rstrip(",")
+        if before[:1].islower() and normalise(before) not in FUNCTION_WORDS | DETERMINERS or normalise(before) in TITLES:
+            return True
+    return False
