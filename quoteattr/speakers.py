@@ -282,6 +282,16 @@ def _group_before(pool: list[tuple[int, _Cluster]], start: int) -> Optional[_Clu
     return next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if is_group(c.name)), None)
 
 
+Pools = dict[Optional[str], list[tuple[int, _Cluster]]]
+
+
+def _add_mention(pools: Pools, cluster: _Cluster, text: str, start: int, end: int) -> None:
+    """Record a mention of ``cluster``; it is an antecedent for later mentions from now on."""
+    cluster.mentions.append(Span.from_text(text, start, end))
+    for pool in {id(p): p for p in (pools[None], pools[cluster.kind])}.values():
+        bisect.insort(pool, (start, cluster), key=lambda item: item[0])
+
+
 def resolve_speakers(
     text: str, spans: Sequence[RoleSpan], linked_mentions: Sequence[RoleSpan]
 ) -> tuple[dict[tuple[int, int], str], tuple[Speaker, ...]]:
@@ -322,7 +332,7 @@ def resolve_speakers(
     # Pronouns and descriptions, in text order, take the nearest earlier compatible
     # mention; once resolved they are antecedents themselves ("The ministry said ...
     # It added ..."), so a chain follows the speaker rather than any name in between.
-    pools: dict[Optional[str], list[tuple[int, _Cluster]]] = {None: [], "person": [], "organisation": []}
+    pools: Pools = {None: [], "person": [], "organisation": []}
     for (start, _), cluster in sorted(owner.items(), key=lambda sc: sc[0]):
         pools[None].append((start, cluster))
         pools[cluster.kind].append((start, cluster))
@@ -367,17 +377,13 @@ def resolve_speakers(
             subject = paragraph_subject(text, start, pools["person"][k - 1][0] if k > 0 else -1)
             if subject is not None:
                 choice = _join_person(clusters, subject[2])
-                choice.mentions.append(Span.from_text(text, subject[0], subject[1]))
-                for pool in {id(p): p for p in (pools[None], pools["person"])}.values():
-                    bisect.insort(pool, (subject[0], choice), key=lambda item: item[0])
+                _add_mention(pools, choice, text, subject[0], subject[1])
         elif kind == "description" and _is_plural_description(surface):
             choice = _group_before(pools[None], start)
             found = _group_named_before(text, start) if choice is None else None
             if found is not None:  # "Ruritania and Lusitania signed an accord that both governments ..."
                 choice = _join_organisation(clusters, text[found[0] : found[1]])
-                choice.mentions.append(Span.from_text(text, *found))
-                for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
-                    bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
+                _add_mention(pools, choice, text, *found)
         if choice is None and kind == "description" and want == "organisation":
             # Anaphora before cataphora: a speaker mention named earlier, else a name written
             # earlier ("the department" <- "Oregon's Department of Education", not itself a
@@ -386,9 +392,7 @@ def resolve_speakers(
             found = _named_before(text, start, head, named_cache) if choice is None else None
             if found is not None:
                 choice = _join_organisation(clusters, text[found[0] : found[1]])
-                choice.mentions.append(Span.from_text(text, *found))
-                for pool in {id(p): p for p in (pools[None], pools["organisation"])}.values():
-                    bisect.insort(pool, (found[0], choice), key=lambda item: item[0])
+                _add_mention(pools, choice, text, *found)
         gender = gender_of(surface) if want == "person" else None
         if choice is None:
             # An organisation description that shares no head with a speaker ("The prosecutor's
@@ -397,10 +401,8 @@ def resolve_speakers(
                                  any_later=not (kind == "description" and want == "organisation"))
         if choice is None:
             continue
-        choice.mentions.append(Span.from_text(text, start, end))
+        _add_mention(pools, choice, text, start, end)
         owner[(start, end)] = choice
-        for pool in {id(p): p for p in (pools[None], pools[choice.kind])}.values():
-            bisect.insort(pool, (start, choice), key=lambda item: item[0])
     for cluster in clusters:
         if cluster.kind == "person":
             cluster.name = fullest_person_name(text, cluster.name)
