@@ -218,14 +218,23 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
+_TWO_WORDS_BEFORE = re.compile(r"(\S+)\s+[A-Z][\w'\u2019-]+\s+$")
+
+
 def written_as_person(text: str, word: str) -> bool:
     """Whether the text writes ``word`` as the surname of a titled or described person
     ("former defence minister Pavel Hrubý", "Mayor Ben Adeyemi"): a given name before it,
     and before that a title or a lowercase word."""
     if not word[:1].isupper() or normalise(word) in ORGANISATION_WORDS:
         return False
-    for m in re.finditer(rf"(\S+)\s+[A-Z][\w'\u2019-]+\s+{re.escape(word)}\b", text):
-        before = m.group(1).rstrip(",")
-        if before[:1].islower() and normalise(before) not in FUNCTION_WORDS | DETERMINERS or normalise(before) in TITLES:
-            return True
+    pos = text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        whole = (end == len(text) or not text[end].isalnum()) and (pos == 0 or text[pos - 1].isspace())
+        m = _TWO_WORDS_BEFORE.search(text, max(0, pos - 80), pos) if whole else None
+        if m is not None:
+            before = m.group(1).rstrip(",")
+            if before[:1].islower() and normalise(before) not in FUNCTION_WORDS | DETERMINERS or normalise(before) in TITLES:
+                return True
+        pos = text.find(word, pos + 1)
     return False

@@ -309,6 +309,7 @@ def resolve_speakers(
             pending.append((start, end, kind))
     # Full personal names first, so that a bare surname can join the fullest name.
     named.sort(key=lambda item: (item[1] is None, item[0]))
+    as_person: dict[str, bool] = {}  # bare surnames already looked up in the narrative
     for (start, end), person in named:
         surface = text[start:end]
         words = content_words(surface)
@@ -319,7 +320,7 @@ def resolve_speakers(
             surname_of = next((c for c in clusters if c.kind == "person" and key and same_word(c.key_words[-1], key)), None)
             if surname_of is not None:
                 person = surname_of.name
-            elif len(surface.split()) == 1 and written_as_person(text, surface.strip()):
+            elif len(surface.split()) == 1 and as_person.setdefault(surface.strip(), written_as_person(text, surface.strip())):
                 person = surface.strip()  # "Hrubý", after "former defence minister Pavel Hrubý" in the narrative
         if person is not None:
             match = _join_person(clusters, person)
