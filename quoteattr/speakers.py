@@ -268,6 +268,14 @@ def _near(text: str, earlier: int, pos: int) -> bool:
     return len([line for line in between.split("\n")[1:] if line.strip()]) <= 1
 
 
+def _is_bare_plural(surface: str) -> bool:
+    """A plural noun phrase without a determiner, all lowercase ("witnesses", "local officials")."""
+    words = surface.split()
+    return (bool(words) and len(words) <= 3 and all(w.islower() for w in words) and words[0] not in DETERMINERS | NUMBER_WORDS
+            and words[-1].endswith("s") and not words[-1].endswith(("ss", "'s", "\u2019s"))
+            and words[-1] not in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS)
+
+
 def _is_plural_description(surface: str) -> bool:
     """``surface`` (normalised) counts its referents: "both sides", "the two countries", "all three"."""
     words = surface.split()
@@ -359,6 +367,8 @@ def resolve_speakers(
                 choice.genders.add(gender_of(surface))
         elif affiliation is not None:
             choice = _join_organisation(clusters, affiliation)  # "a spokesman for the Farmers' Union"
+        elif kind == "description" and _is_bare_plural(text[start:end]):
+            continue  # "witnesses said", "analysts say": unnamed people, shown as written
         elif kind == "description" and words and words[0] in INDEFINITE and not (spokesperson and PREPOSITIONS.intersection(words)):
             # "a spokesperson for the ministry" is resolved through "the ministry" below.
             choice = _antecedent(pools["organisation"], start, None, ahead=False) if spokesperson else None

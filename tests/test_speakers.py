@@ -236,3 +236,9 @@ def test_gendered_titles_keep_pronouns_apart_and_first_person_relatives_speak_fo
     by_text = {text[a:b]: name for (a, b), name in speaker_of.items()}
     assert by_text["She"] == "Alvarez"  # not the nearer Mr. Okafor
     assert by_text["My father"] == "My father" and by_text["He"] == "My father"
+
+
+def test_bare_plurals_are_unnamed_people():
+    text = "The Interior Ministry said a. Police fired tear gas, witnesses said. Prices fell, market analysts said b."
+    names = _names(text, ["The Interior Ministry", "witnesses", "market analysts"])
+    assert "witnesses" not in names and "market analysts" not in names  # shown as written, not the ministry
