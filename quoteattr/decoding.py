@@ -198,6 +198,32 @@ def in_dateline(text: str, pos: int) -> bool:
     return m is not None and pos < m.end()
 
 
+_NEXT_CAPITALISED = re.compile(r" ([A-Z][\w'\u2019-]*)")
+
+
+def complete_heads(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
+    """Extend a Source span that stops at a capitalised word over following capitalised
+    title or organisation nouns ("The Foreign" + "Minister"): the tagger cut the name short
+    before its head, and the resolver needs the head to tell a person from an organisation."""
+    from .names import ORGANISATION_WORDS, normalise
+    from .person_names import TITLES
+
+    heads = TITLES | ORGANISATION_WORDS
+    cues = _SortedSpans([s for s in spans if s.role == "CUE"])
+    out = []
+    for span in spans:
+        if span.role == "SOURCE":
+            end = span.end
+            while text[span.start:end][-1:].isalpha() and text[span.start:end].split()[-1][:1].isupper():
+                m = _NEXT_CAPITALISED.match(text, end)
+                if m is None or normalise(m.group(1)) not in heads or cues.overlapping(m.start(1), m.end(1)):
+                    break
+                end = m.end(1)
+            span = RoleSpan(span.role, span.start, end, span.score) if end != span.end else span
+        out.append(span)
+    return out
+
+
 def names_someone(surface: str) -> bool:
     """A Source surface that can name a speaker: some word that is not a function word."""
     return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(surface))
@@ -392,7 +418,7 @@ def decode_document(
     pairs = outer_pairs(list(find_mark_pairs(text) if mark_pairs is None else mark_pairs))
     sentences = _Sentences(text, pairs)  # shared: one pass over the text for both steps
     quotes = detect_quotes(text, doc, probs, threshold, pairs, sentences)
-    spans = join_conjoined_sources(text, decode_spans(doc, probs))
+    spans = complete_heads(text, join_conjoined_sources(text, decode_spans(doc, probs)))
     spans = recover_sources(text, doc, probs, spans, pairs, [p for p, _ in quotes], sentences)
     chosen = None
     if linker is not None and hidden is not None:

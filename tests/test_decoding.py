@@ -133,3 +133,16 @@ def test_wire_datelines_are_places_not_speakers():
     pairs = outer_pairs(find_mark_pairs(text))
     spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
     assert "VALDORA" not in [text[s.start:s.end] for s in spans if s.role == "SOURCE"]
+
+
+def test_a_source_cut_before_its_head_noun_is_completed():
+    from quoteattr.decoding import complete_heads
+    from quoteattr.tagging import RoleSpan
+
+    text = "The Foreign Minister stressed it. The Securities and Exchange Commission said so. Smith Says"
+    spans = [RoleSpan("SOURCE", 0, len("The Foreign"), 0.9),
+             RoleSpan("SOURCE", text.index("Securities"), text.index(" Commission"), 0.9),
+             RoleSpan("SOURCE", text.index("Smith"), text.index(" Says"), 0.9),
+             RoleSpan("CUE", text.index("Says"), len(text), 0.9)]
+    out = [text[s.start:s.end] for s in complete_heads(text, spans) if s.role == "SOURCE"]
+    assert out == ["The Foreign Minister", "The Securities and Exchange Commission", "Smith"]  # "Says" is not a head
