@@ -145,4 +145,4 @@ def test_a_source_cut_before_its_head_noun_is_completed():
              RoleSpan("SOURCE", text.index("Smith"), text.index(" Says"), 0.9),
              RoleSpan("CUE", text.index("Says"), len(text), 0.9)]
     out = [text[s.start:s.end] for s in complete_heads(text, spans) if s.role == "SOURCE"]
-    assert out == ["The Foreign Minister", "The Securities and Exchange Commission", "Smith"]  # "Says" is not a head
+    assert out == ["The Foreign Minister", "Securities and Exchange Commission", "Smith"]  # "Says" is not a head
