@@ -17,6 +17,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .marks import MarkPair, find_mark_pairs, outer_pairs
+from .names import ORGANISATION_WORDS, normalise
+from .person_names import TITLES
 from .tagging import LABELS, RoleSpan, TokenizedDocument, decode_spans, role_probability
 from .types import Quote, Span
 
@@ -205,9 +207,6 @@ def complete_heads(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
     """Extend a Source span that stops at a capitalised word over following capitalised
     title or organisation nouns ("The Foreign" + "Minister"): the tagger cut the name short
     before its head, and the resolver needs the head to tell a person from an organisation."""
-    from .names import ORGANISATION_WORDS, normalise
-    from .person_names import TITLES
-
     heads = TITLES | ORGANISATION_WORDS
     cues = _SortedSpans([s for s in spans if s.role == "CUE"])
     out = []
