@@ -101,8 +101,6 @@ EXTEND_MIN = 0.05  # lowest I-SOURCE probability that continues it
 SIBLING_MIN = 0.1  # lowest Content probability of marks kept beside a quote in the same sentence
 RECOVER_TRIES = 3  # likeliest starts tried before a sentence is left without a recovered speaker
 CONJUNCTIONS = frozenset({"and", "&"})
-# Words that never name a speaker on their own: a recovered span made only of these is rejected.
-FUNCTION_WORDS = frozenset("a an the this that these those and or but nor of in on at to for by with from as".split())
 
 
 class _Inside:
@@ -120,6 +118,8 @@ class _Inside:
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 TITLE_ECHO_CHARS = 2000
 MINOR_WORDS = frozenset("a an the and or but nor of in on at to for by with from as vs via into over".split())
+# Words that never name a speaker on their own: a Source span made only of these is dropped.
+NON_NAMING_WORDS = MINOR_WORDS | frozenset("this that these those".split())
 
 
 def is_page_title(text: str, pair: MarkPair) -> bool:
@@ -225,7 +225,7 @@ def complete_heads(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
 
 def names_someone(surface: str) -> bool:
     """A Source surface that can name a speaker: some word that is not a function word."""
-    return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(surface))
+    return any(w.lower() not in NON_NAMING_WORDS for w in _WORD.findall(surface))
 
 
 def recover_sources(

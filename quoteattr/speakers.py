@@ -15,7 +15,7 @@ import bisect
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .names import normalise
 from .person_names import (
@@ -207,8 +207,7 @@ def _antecedent(
         return None
     k = bisect.bisect_left(pool, start, key=lambda item: item[0])
     if head is not None:
-        # Antecedents are near: look at most ANTECEDENT_REACH mentions each way (long texts stay linear).
-        earlier = next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if _shares_head(c, head)), None)
+        earlier = _nearest_before(pool, start, lambda c: _shares_head(c, head))
         if earlier is not None or not ahead:
             return earlier
         later = next((c for _, c in pool[k : k + ANTECEDENT_REACH] if _shares_head(c, head)), None)
@@ -284,10 +283,11 @@ def _is_plural_description(surface: str) -> bool:
     return words[0] in NUMBER_WORDS or (len(words) > 1 and words[0] in DETERMINERS | {"all"} and words[1] in NUMBER_WORDS)
 
 
-def _group_before(pool: list[tuple[int, _Cluster]], start: int) -> Optional[_Cluster]:
-    """The nearest earlier conjoined speaker ("Tehran and Islamabad") within ANTECEDENT_REACH mentions."""
+def _nearest_before(pool: list[tuple[int, _Cluster]], start: int, accept: Callable[[_Cluster], bool]) -> Optional[_Cluster]:
+    """The cluster of the nearest mention before ``start`` that ``accept`` takes. Antecedents
+    are near: at most ANTECEDENT_REACH mentions back are looked at (long texts stay linear)."""
     k = bisect.bisect_left(pool, start, key=lambda item: item[0])
-    return next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if is_group(c.name)), None)
+    return next((c for _, c in reversed(pool[max(0, k - ANTECEDENT_REACH) : k]) if accept(c)), None)
 
 
 Pools = dict[Optional[str], list[tuple[int, _Cluster]]]
@@ -335,8 +335,8 @@ def resolve_speakers(
         else:
             match = _join_organisation(clusters, surface)
         match.mentions.append(Span.from_text(text, start, end))
-        if match.kind == "person" and gender_of(surface):
-            match.genders.add(gender_of(surface))
+        if match.kind == "person" and (gender := gender_of(surface)):
+            match.genders.add(gender)
         owner[(start, end)] = match
     # Pronouns and descriptions, in text order, take the nearest earlier compatible
     # mention; once resolved they are antecedents themselves ("The ministry said ...
@@ -363,8 +363,8 @@ def resolve_speakers(
             # "my father", "our neighbour": the writer's own people, a speaker of their own.
             choice = _Cluster(text[start:end].strip(), "person", words)
             clusters.append(choice)
-            if gender_of(surface):
-                choice.genders.add(gender_of(surface))
+            if gender := gender_of(surface):
+                choice.genders.add(gender)
         elif affiliation is not None:
             choice = _join_organisation(clusters, affiliation)  # "a spokesman for the Farmers' Union"
         elif kind == "description" and _is_bare_plural(text[start:end]):
@@ -390,7 +390,7 @@ def resolve_speakers(
                 choice = _join_person(clusters, subject[2])
                 _add_mention(pools, choice, text, subject[0], subject[1])
         elif kind == "description" and _is_plural_description(surface):
-            choice = _group_before(pools[None], start)
+            choice = _nearest_before(pools[None], start, lambda c: is_group(c.name))  # "Tehran and Islamabad"
             found = _group_named_before(text, start) if choice is None else None
             if found is not None:  # "Ruritania and Lusitania signed an accord that both governments ..."
                 choice = _join_organisation(clusters, text[found[0] : found[1]])
