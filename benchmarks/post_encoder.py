@@ -27,24 +27,20 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    from quoteattr.focus import focus_regions
     from quoteattr.gold import load_gold
     from quoteattr.inference import run_tagger
-    from quoteattr.marks import find_mark_pairs
     from quoteattr.pipeline import QuoteAttributor, build_result
-    from quoteattr.tagging import tokenize_documents
 
     texts = [d.text for d in load_gold(args.dev)]
     qa = QuoteAttributor.from_pretrained(fast=args.fast)
     s = qa.settings
-    docs = tokenize_documents(texts, qa.tokenizer)
-    pairs = [find_mark_pairs(t) for t in texts]
-    regions = [focus_regions(t, d, p) for t, d, p in zip(texts, docs, pairs)]
-    outs = run_tagger(qa.model, qa.tokenizer, docs, s.max_length, s.stride, s.use_casing, qa.batch_size, with_hidden=True, regions=regions)
+    prep = qa.prepare(texts)  # the pipeline's own tokens, mark pairs and focus regions
+    outs = run_tagger(qa.model, qa.tokenizer, prep.docs, s.max_length, s.stride, s.use_casing, qa.batch_size,
+                      with_hidden=qa.linker is not None, regions=prep.regions)
     rounds = []
     for _ in range(args.rounds):
         started = time.perf_counter()
-        for i, (text, doc, out, doc_pairs) in enumerate(zip(texts, docs, outs, pairs)):
+        for i, (text, doc, out, doc_pairs) in enumerate(zip(texts, prep.docs, outs, prep.pairs)):
             build_result(str(i), text, doc, out, s.quote_threshold, qa.linker, doc_pairs)
         rounds.append(round(time.perf_counter() - started, 3))
     print(json.dumps({"articles": len(texts), "fast": args.fast, "best_s": min(rounds), "rounds_s": rounds}))

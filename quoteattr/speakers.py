@@ -320,16 +320,20 @@ def resolve_speakers(
     as_person: dict[str, bool] = {}  # bare surnames already looked up in the narrative
     for (start, end), person in named:
         surface = text[start:end]
-        words = content_words(surface)
         head_segment = surface.split(",")[0].split()
         if person is None and len(head_segment) == 1:
             # A bare surname, also with an apposition ("Flynn, a top Trump surrogate"), joins a known person.
-            key = normalise(head_segment[0]).split()[-1] if normalise(head_segment[0]) else ""
+            key_words = normalise(head_segment[0]).split()
+            key = key_words[-1] if key_words else ""
             surname_of = next((c for c in clusters if c.kind == "person" and key and same_word(c.key_words[-1], key)), None)
+            bare = surface.strip()
             if surname_of is not None:
                 person = surname_of.name
-            elif len(surface.split()) == 1 and as_person.setdefault(surface.strip(), written_as_person(text, surface.strip())):
-                person = surface.strip()  # "Hrubý", after "former defence minister Pavel Hrubý" in the narrative
+            elif len(surface.split()) == 1:
+                if bare not in as_person:
+                    as_person[bare] = written_as_person(text, bare)
+                if as_person[bare]:
+                    person = bare  # "Hrubý", after "former defence minister Pavel Hrubý" in the narrative
         if person is not None:
             match = _join_person(clusters, person)
         else:
