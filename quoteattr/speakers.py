@@ -23,6 +23,7 @@ from .person_names import (
     paragraph_subject, person_name, words_of, written_as_person,
 )
 from .tagging import RoleSpan
+from .truecase import truecase
 from .types import Span, Speaker
 
 PERSON_PRONOUNS = frozenset("he she him his her himself herself".split())
@@ -303,7 +304,13 @@ def _add_mention(pools: Pools, cluster: _Cluster, text: str, start: int, end: in
 def resolve_speakers(
     text: str, spans: Sequence[RoleSpan], linked_mentions: Sequence[RoleSpan]
 ) -> tuple[dict[tuple[int, int], str], tuple[Speaker, ...]]:
-    """Map each mention's (start, end) to a canonical name; return the document's speakers."""
+    """Map each mention's (start, end) to a canonical name; return the document's speakers.
+
+    Names and descriptions are told apart by capitals as the running text writes
+    them (``quoteattr.truecase``): "Pilots" in a Title Case headline is the
+    description "pilots", not a named speaker that "the airline" could mean.
+    """
+    original, text = text, truecase(text)
     mentions = sorted({(s.start, s.end) for s in spans if s.role == "SOURCE"} | {(m.start, m.end) for m in linked_mentions})
     clusters: list[_Cluster] = []
     owner: dict[tuple[int, int], _Cluster] = {}
@@ -421,6 +428,11 @@ def resolve_speakers(
     for cluster in clusters:
         if cluster.kind == "person":
             cluster.name = fullest_person_name(text, cluster.name)
+    if original != text:
+        for cluster in clusters:  # a name known only from a lowered headline is shown as the headline writes it
+            at = -1 if cluster.name in original else text.find(cluster.name)
+            cluster.name = original[at : at + len(cluster.name)] if at >= 0 else cluster.name
+            cluster.mentions = [Span.from_text(original, m.start, m.end) for m in cluster.mentions]
     speaker_of = {span: cluster.name for span, cluster in owner.items()}
     speakers = tuple(
         Speaker(c.name, tuple(sorted(c.mentions, key=lambda m: m.start)), c.kind) for c in clusters if c.mentions

@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .tokenizer import backend_of
+from .truecase import truecase
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O",) + tuple(f"{p}-{r}" for r in ROLES for p in ("B", "I"))
@@ -101,7 +102,8 @@ def _document(text: str, ids: Sequence[int], offsets: Sequence, word_ids: Sequen
     word = np.fromiter((-1 if w is None else w for w in word_ids), dtype=np.int64, count=len(ids_))
     starts = np.ones(len(ids_), dtype=bool)
     starts[1:] = (word[1:] < 0) | (word[1:] != word[:-1])
-    return TokenizedDocument(ids_, offsets_, starts, casing_classes(text, offsets_))
+    # Casing is read from the truecased text: a Title Case headline's capitals say nothing about names.
+    return TokenizedDocument(ids_, offsets_, starts, casing_classes(truecase(text), offsets_))
 
 
 def tokenize_documents(texts: Sequence[str], tokenizer) -> list[TokenizedDocument]:
