@@ -86,6 +86,14 @@ def _segment_name(text: str) -> Optional[str]:
             break
         tail.append(w)
     tail.reverse()
+    if stop == "of" and i > 0 and normalise(words[i - 1]) in TITLES:
+        # A title with its portfolio ("Secretary of State John F. Kerry", "Minister of Foreign
+        # Affairs Ana Ruiz"): the portfolio words belong to the title, the rest is the name.
+        k = 0
+        while k < len(tail) and normalise(tail[k]) in PORTFOLIOS:
+            k += 1
+        if k and len(tail) > k:
+            tail, stop = tail[k:], normalise(words[i - 1])
     if stop in DETERMINERS and stop:
         return None  # "The Royal College": personal names take no article
     # After a title or a lowercase role word only the name itself is checked; after a
@@ -102,6 +110,12 @@ def _segment_name(text: str) -> Optional[str]:
 
 
 POSSESSIVES = frozenset("his her their its our my your".split())
+# Words of a minister's or secretary's portfolio, written after "of" in the title.
+PORTFOLIOS = frozenset(
+    "state defense defence foreign affairs finance interior justice health education agriculture energy commerce "
+    "labor labour treasury transport transportation homeland security veterans housing trade economy environment "
+    "home external culture tourism industry planning development public works human services urban".split()
+)
 
 
 def person_name(text: str) -> Optional[str]:

@@ -191,6 +191,7 @@ def _shares_head(cluster: _Cluster, head: str) -> bool:
 
 
 ANTECEDENT_REACH = 200
+POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
 
 
 def _antecedent(
@@ -418,9 +419,16 @@ def resolve_speakers(
         gender = gender_of(surface) if want == "person" else None
         if choice is None:
             # An organisation description that shares no head with a speaker ("The prosecutor's
-            # office" before any prosecutor) is someone not yet met, not the next organisation.
+            # office" before any prosecutor) is someone not yet met, not the next organisation;
+            # one that says which of its kind it is ("the environment agency") names its own
+            # speaker and takes only an antecedent that shares its head.
+            org_description = kind == "description" and want == "organisation"
+            # ("its environment ministry" is named through its owner: left to the nearest organisation)
+            self_naming = org_description and len(content_words(surface)) > 1 and words[0] not in POSSESSIVE_PRONOUNS
             choice = _antecedent(pools[want], start, head if kind == "description" else None, gender=gender,
-                                 any_later=not (kind == "description" and want == "organisation"))
+                                 ahead=not self_naming, any_later=not org_description)
+            if choice is None and self_naming:
+                choice = _join_organisation(clusters, text[start:end])  # later "the agency" can refer back to it
         if choice is None:
             continue
         _add_mention(pools, choice, text, start, end)
