@@ -6,7 +6,7 @@ import numpy as np
 
 from quoteattr.decoding import _Sentences, detect_quotes, is_page_title, join_conjoined_sources, recover_sources
 from quoteattr.marks import find_mark_pairs, outer_pairs
-from quoteattr.tagging import LABELS, decode_spans, tokenize_document
+from quoteattr.tagging import LABELS, RoleSpan, decode_spans, tokenize_document
 
 from .conftest import tiny_tokenizer
 
@@ -146,3 +146,27 @@ def test_a_source_cut_before_its_head_noun_is_completed():
              RoleSpan("CUE", text.index("Says"), len(text), 0.9)]
     out = [text[s.start:s.end] for s in complete_heads(text, spans) if s.role == "SOURCE"]
     assert out == ["The Foreign Minister", "Securities and Exchange Commission", "Smith"]  # "Says" is not a head
+
+
+def _span(text: str, role: str, sub: str) -> RoleSpan:
+    i = text.index(sub)
+    return RoleSpan(role, i, i + len(sub), 0.9)
+
+
+def test_a_quote_running_on_into_its_attribution_takes_that_speaker():
+    from quoteattr.decoding import LinkedQuote, prefer_trailing_attribution
+
+    text = ('Orvik said it would appeal. "We followed every step," chief executive Lena Varga told reporters. '
+            '"It is over." Orvik said later. "Why now?" asked the mayor.')
+    pairs = outer_pairs(find_mark_pairs(text))
+    spans = [_span(text, "SOURCE", "Orvik"), _span(text, "CUE", "said it"), _span(text, "SOURCE", "chief executive Lena Varga"),
+             _span(text, "CUE", "told"), _span(text, "SOURCE", "the mayor"), _span(text, "CUE", "asked")]
+    later = text.rindex("Orvik said later")
+    spans += [RoleSpan("SOURCE", later, later + 5, 0.9), RoleSpan("CUE", later + 6, later + 10, 0.9)]
+    orvik = spans[0]
+    linked = [LinkedQuote(p, 0.9, orvik, spans[1]) for p in pairs]  # a linker that chose the earlier speaker every time
+    out = prefer_trailing_attribution(text, linked, spans)
+    assert text[out[0].mention.start : out[0].mention.end] == "chief executive Lena Varga"  # '"...," X told'
+    assert out[0].cue == spans[3]
+    assert out[1].mention == orvik  # a quote ending its sentence ("over.") is not attributed forward
+    assert text[out[2].mention.start : out[2].mention.end] == "the mayor"  # '"...?" asked X'
