@@ -391,14 +391,24 @@ def link_quotes(
 
 
 _TRAILING_GAP = re.compile(r"[ \t]*")
+_TRANSCRIPT_LABEL = re.compile(r"((?:MR\.|MS\.|MRS\.|DR\.)?[ ]?[A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){0,2}):[ \t]")
+# Capitalised labels that open quoted posts and notes rather than a speaker's turn.
+NOT_SPEAKER_LABELS = frozenset(
+    "BREAKING UPDATE UPDATED EXCLUSIVE WATCH NOTE VIDEO PHOTOS PHOTO READ LIVE CORRECTION ALERT WARNING NEW JUST IN".split()
+)
+_DASH_BYLINE = re.compile(r"[ \t]*[\u2015\u2014\u2013]+[ \t]*")
 TRAILING_REACH = 4  # characters allowed between a Source and its cue after a quote
 
 
 def prefer_trailing_attribution(text: str, linked: Sequence[LinkedQuote], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
-    """A quote whose words run on into an attribution ('"...," chief executive Lars Eide told
-    reporters'; '"...?" said the mayor') was said by that Source: the commonest way news
-    attributes a quote, and one the linker sometimes overrides with a speaker named in an
-    earlier sentence."""
+    """Attribution conventions that name a quote's speaker outright, applied over the linker's
+    choice (which sometimes prefers a speaker named in an earlier sentence or turn):
+
+    - a quote whose words run on into an attribution ('"...," chief executive Lena Varga
+      told reporters'; '"...?" said the mayor'): the commonest way news attributes a quote;
+    - a dash byline after the closing mark ('"..." \u2015 Ana Ruiz');
+    - a transcript turn opening with its speaker's label ('"WALLACE: Let's start ...').
+    """
     sources = sorted((s for s in spans if s.role == "SOURCE"), key=lambda s: s.start)
     cues = sorted((s for s in spans if s.role == "CUE"), key=lambda s: s.start)
     starts = [s.start for s in sources]
@@ -407,7 +417,24 @@ def prefer_trailing_attribution(text: str, linked: Sequence[LinkedQuote], spans:
     for item in linked:
         pair = item.pair
         inside = text[pair.start : pair.end].rstrip()
-        if pair.close is None or not inside or inside[-1] not in ",?!\u2014-":
+        label = _TRANSCRIPT_LABEL.match(text, pair.start)
+        if label is not None and label.group(1) not in NOT_SPEAKER_LABELS:
+            # '"WALLACE: Let's start with ...': a transcript names each turn's speaker.
+            mention = RoleSpan("SOURCE", label.start(1), label.end(1), 1.0)
+            out.append(item if item.mention == mention else LinkedQuote(pair, item.score, mention, None))
+            continue
+        if pair.close is None or not inside:
+            out.append(item)
+            continue
+        dash = _DASH_BYLINE.match(text, pair.close + 1)
+        if dash is not None:
+            # '"..." ― Ana Ruiz': a dash byline names the speaker, however the quote ends.
+            j = bisect.bisect_left(starts, dash.end())
+            if j < len(sources) and sources[j].start == dash.end() and item.mention != sources[j]:
+                item = LinkedQuote(pair, item.score, sources[j], None)
+            out.append(item)
+            continue
+        if inside[-1] not in ",?!\u2014-":
             out.append(item)
             continue
         after = _TRAILING_GAP.match(text, pair.close + 1).end()

@@ -170,3 +170,15 @@ def test_a_quote_running_on_into_its_attribution_takes_that_speaker():
     assert out[0].cue == spans[3]
     assert out[1].mention == orvik  # a quote ending its sentence ("over.") is not attributed forward
     assert text[out[2].mention.start : out[2].mention.end] == "the mayor"  # '"...?" asked X'
+
+
+def test_dash_bylines_and_transcript_labels_name_the_speaker():
+    from quoteattr.decoding import LinkedQuote, prefer_trailing_attribution
+
+    text = ('"Prices keep rising." \u2015 Ana Ruiz\n"We need more buses." \u2015 Tomas Berg\n'
+            '"HOST: Will you run again?"\n"BERG: Not this time."\n"BREAKING: the vote is delayed."')
+    pairs = outer_pairs(find_mark_pairs(text))
+    ruiz, berg = _span(text, "SOURCE", "Ana Ruiz"), _span(text, "SOURCE", "Tomas Berg")
+    linked = [LinkedQuote(p, 0.9, ruiz, None) for p in pairs]  # a linker that chose the first name every time
+    out = prefer_trailing_attribution(text, linked, [ruiz, berg])
+    assert [text[q.mention.start : q.mention.end] for q in out] == ["Ana Ruiz", "Tomas Berg", "HOST", "BERG", "Ana Ruiz"]
