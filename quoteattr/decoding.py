@@ -20,6 +20,7 @@ from .marks import MarkPair, find_mark_pairs, outer_pairs
 from .names import ORGANISATION_WORDS, normalise
 from .person_names import TITLES
 from .tagging import LABELS, RoleSpan, TokenizedDocument, decode_spans, role_probability
+from .truecase import MINOR_WORDS
 from .types import Quote, Span
 
 
@@ -117,7 +118,6 @@ class _Inside:
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 TITLE_ECHO_CHARS = 2000
-MINOR_WORDS = frozenset("a an the and or but nor of in on at to for by with from as vs via into over".split())
 # Words that never name a speaker on their own: a Source span made only of these is dropped.
 NON_NAMING_WORDS = MINOR_WORDS | frozenset("this that these those".split())
 
@@ -400,7 +400,7 @@ _DASH_BYLINE = re.compile(r"[ \t]*[\u2015\u2014\u2013]+[ \t]*")
 TRAILING_REACH = 4  # characters allowed between a Source and its cue after a quote
 
 
-def prefer_trailing_attribution(text: str, linked: Sequence[LinkedQuote], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
+def apply_attribution_conventions(text: str, linked: Sequence[LinkedQuote], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
     """Attribution conventions that name a quote's speaker outright, applied over the linker's
     choice (which sometimes prefers a speaker named in an earlier sentence or turn):
 
@@ -486,4 +486,4 @@ def decode_document(
         mentions = [(s.start, s.end) for s in spans if s.role == "SOURCE"]
         cues = [(s.start, s.end) for s in spans if s.role == "CUE"]
         chosen = linker.choose(text, doc, probs, hidden, [(p.start, p.end) for p, _ in quotes], mentions, cues)
-    return spans, prefer_trailing_attribution(text, link_quotes(text, quotes, spans, chosen), spans)
+    return spans, apply_attribution_conventions(text, link_quotes(text, quotes, spans, chosen), spans)

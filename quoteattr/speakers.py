@@ -19,6 +19,7 @@ from typing import Callable, Optional, Sequence
 
 from .names import normalise
 from .person_names import (
+    POSSESSIVES,
     CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, fullest_person_name, gender_of,
     paragraph_subject, person_name, words_of, written_as_person,
 )
@@ -191,7 +192,6 @@ def _shares_head(cluster: _Cluster, head: str) -> bool:
 
 
 ANTECEDENT_REACH = 200
-POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
 
 
 def _antecedent(
@@ -424,7 +424,7 @@ def resolve_speakers(
             # speaker and takes only an antecedent that shares its head.
             org_description = kind == "description" and want == "organisation"
             # ("its environment ministry" is named through its owner: left to the nearest organisation)
-            self_naming = org_description and len(content_words(surface)) > 1 and words[0] not in POSSESSIVE_PRONOUNS
+            self_naming = org_description and len(content_words(surface)) > 1 and words[0] not in POSSESSIVES
             choice = _antecedent(pools[want], start, head if kind == "description" else None, gender=gender,
                                  ahead=not self_naming, any_later=not org_description)
             if choice is None and self_naming:

@@ -27,7 +27,8 @@ _LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z]+")
 _LINE = re.compile(r"[^\n]+")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+[^\W\d_a-z]")
 MIN_LOWERED = 2  # capitalised words of a headline that the text also writes in lower case
-MINOR_WORDS = frozenset("a an and as at but by for from in into nor of on or the to up via vs with".split())
+# Short function words a headline may leave in lower case (also decoding's page-title test).
+MINOR_WORDS = frozenset("a an the and or but nor of in on at to for by with from as vs via into over".split())
 MIN_TITLE_WORDS = 4  # capitalised non-minor words: fewer is a name or a short label, not a headline
 MAX_TITLE_WORDS = 30  # longer lines are running text, however many names they hold
 TITLE_SHARE = 0.8  # share of non-minor words capitalised (a headline may carry a lower-case label: "date ...")

@@ -154,7 +154,7 @@ def _span(text: str, role: str, sub: str) -> RoleSpan:
 
 
 def test_a_quote_running_on_into_its_attribution_takes_that_speaker():
-    from quoteattr.decoding import LinkedQuote, prefer_trailing_attribution
+    from quoteattr.decoding import LinkedQuote, apply_attribution_conventions
 
     text = ('Orvik said it would appeal. "We followed every step," chief executive Lena Varga told reporters. '
             '"It is over." Orvik said later. "Why now?" asked the mayor.')
@@ -165,7 +165,7 @@ def test_a_quote_running_on_into_its_attribution_takes_that_speaker():
     spans += [RoleSpan("SOURCE", later, later + 5, 0.9), RoleSpan("CUE", later + 6, later + 10, 0.9)]
     orvik = spans[0]
     linked = [LinkedQuote(p, 0.9, orvik, spans[1]) for p in pairs]  # a linker that chose the earlier speaker every time
-    out = prefer_trailing_attribution(text, linked, spans)
+    out = apply_attribution_conventions(text, linked, spans)
     assert text[out[0].mention.start : out[0].mention.end] == "chief executive Lena Varga"  # '"...," X told'
     assert out[0].cue == spans[3]
     assert out[1].mention == orvik  # a quote ending its sentence ("over.") is not attributed forward
@@ -173,12 +173,12 @@ def test_a_quote_running_on_into_its_attribution_takes_that_speaker():
 
 
 def test_dash_bylines_and_transcript_labels_name_the_speaker():
-    from quoteattr.decoding import LinkedQuote, prefer_trailing_attribution
+    from quoteattr.decoding import LinkedQuote, apply_attribution_conventions
 
     text = ('"Prices keep rising." \u2015 Ana Ruiz\n"We need more buses." \u2015 Tomas Berg\n'
             '"HOST: Will you run again?"\n"BERG: Not this time."\n"BREAKING: the vote is delayed."')
     pairs = outer_pairs(find_mark_pairs(text))
     ruiz, berg = _span(text, "SOURCE", "Ana Ruiz"), _span(text, "SOURCE", "Tomas Berg")
     linked = [LinkedQuote(p, 0.9, ruiz, None) for p in pairs]  # a linker that chose the first name every time
-    out = prefer_trailing_attribution(text, linked, [ruiz, berg])
+    out = apply_attribution_conventions(text, linked, [ruiz, berg])
     assert [text[q.mention.start : q.mention.end] for q in out] == ["Ana Ruiz", "Tomas Berg", "HOST", "BERG", "Ana Ruiz"]
