@@ -398,6 +398,17 @@ NOT_SPEAKER_LABELS = frozenset(
 )
 _DASH_BYLINE = re.compile(r"[ \t]*[\u2015\u2014\u2013]+[ \t]*")
 TRAILING_REACH = 4  # characters allowed between a Source and its cue after a quote
+_BYLINE_NAME = re.compile(r"[A-Z][\w'\u2019-]*\.?(?:[ \t]+(?:[A-Z][\w'\u2019-]*\.?|de|da|del|van|von|la|le)){1,5}")
+
+
+def _byline_name(text: str, pos: int) -> Optional[RoleSpan]:
+    """A personal name of two or more capitalised words at ``pos`` (a dash byline the tagger
+    did not tag), without a closing full stop."""
+    m = _BYLINE_NAME.match(text, pos)
+    if m is None:
+        return None
+    end = m.end() - 1 if text[m.end() - 1] == "." and len(m.group().split()[-1]) > 2 else m.end()
+    return RoleSpan("SOURCE", pos, end, 1.0)
 
 
 def apply_attribution_conventions(text: str, linked: Sequence[LinkedQuote], spans: Sequence[RoleSpan]) -> list[LinkedQuote]:
@@ -430,8 +441,9 @@ def apply_attribution_conventions(text: str, linked: Sequence[LinkedQuote], span
         if dash is not None:
             # '"..." ― Ana Ruiz': a dash byline names the speaker, however the quote ends.
             j = bisect.bisect_left(starts, dash.end())
-            if j < len(sources) and sources[j].start == dash.end() and item.mention != sources[j]:
-                item = LinkedQuote(pair, item.score, sources[j], None)
+            byline = sources[j] if j < len(sources) and sources[j].start == dash.end() else _byline_name(text, dash.end())
+            if byline is not None and item.mention != byline:
+                item = LinkedQuote(pair, item.score, byline, None)
             out.append(item)
             continue
         if inside[-1] not in ",?!\u2014-":
