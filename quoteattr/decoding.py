@@ -224,8 +224,9 @@ def complete_heads(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
 
 
 def names_someone(surface: str) -> bool:
-    """A Source surface that can name a speaker: some word that is not a function word."""
-    return any(w.lower() not in NON_NAMING_WORDS for w in _WORD.findall(surface))
+    """A Source surface that can name a speaker: some word that is not a function word
+    nor a lone letter ("D" cut from "(D-Nev.)"; "I" is a speaker)."""
+    return any(w.lower() not in NON_NAMING_WORDS and (len(w) > 1 or w == "I") for w in _WORD.findall(surface))
 
 
 def recover_sources(

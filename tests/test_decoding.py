@@ -61,6 +61,13 @@ def test_letterless_source_spans_are_dropped():
     assert all(any(c.isalpha() for c in text[s.start:s.end]) for s in spans if s.role == "SOURCE")
 
 
+def test_lone_letter_sources_name_nobody_but_i_does():
+    from quoteattr.decoding import names_someone
+
+    assert not names_someone("D") and not names_someone("the D")  # cut from "(D-Nev.)"
+    assert names_someone("I") and names_someone("Ana") and names_someone("J. Smith")
+
+
 def test_weak_marks_beside_a_quote_in_one_sentence_are_kept():
     text = 'They sent "friendly" notes, calling for "mutual trust". A "so-called" plan failed.'
     doc, probs = _probs(text, {"friendly": {"I-CONTENT": 0.2}, "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9},
