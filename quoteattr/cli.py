@@ -26,6 +26,12 @@ def _load_attributor(
 
     if fast and model_dir is not None:
         raise CliError("--fast runs the shipped fast model; leave out --model")
+    if int8 and model_dir is not None:
+        from .quantize import CALIBRATION_FILE
+
+        if not (Path(model_dir) / CALIBRATION_FILE).is_file():
+            print(f"quoteattr: note: {model_dir} has no {CALIBRATION_FILE}, so --int8 quantises it uncalibrated (less accurate); "
+                  f"python -m training.calibrate --model-dir {model_dir} --texts ARTICLES writes one", file=sys.stderr)
     return QuoteAttributor.from_pretrained(model_dir, batch_size=batch_size, int8=int8, focus=not full_text, fast=fast)
 
 

@@ -11,6 +11,7 @@ from .inference import DEFAULT_BATCH_SIZE, TaggerOutput, default_batch_size, run
 from .linking import Linker
 from .marks import MarkPair, find_mark_pairs
 from .modeling import DEFAULT_MODEL_DIR, FAST_MODEL_DIR, TaggerSettings, load_runtime_tagger
+from .quantize import load_calibration, quantize_int8
 from .speakers import resolve_speakers
 from .tagging import TokenizedDocument, tokenize_documents
 from .types import DocumentResult
@@ -25,23 +26,6 @@ class Prepared(NamedTuple):
     docs: list[TokenizedDocument]
     pairs: list[list[MarkPair]]
     regions: Optional[list[list[tuple[int, int]]]]
-
-
-def quantize_int8(model: Any) -> Any:
-    """Dynamic int8 quantisation of every Linear layer (CPU inference only).
-
-    Weights get one scale per output channel rather than one per matrix: as
-    fast on this CPU, and it halves the accuracy lost to int8 on PolNeAR dev
-    (quote-to-speaker-mention F1 -0.3 instead of -0.9 against fp32, RESULTS.md).
-    """
-    import warnings
-
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig
-
-    with warnings.catch_warnings():  # torch marks the quantized tensor API deprecated; the path still works
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
 
 
 def build_result(
@@ -118,8 +102,8 @@ class QuoteAttributor:
                 raise ValueError("fast=True selects the shipped fast model; pass either a path or fast=True")
             path, int8 = FAST_MODEL_DIR, True
         model, tokenizer, settings = load_runtime_tagger(path)
-        if int8:
-            model = quantize_int8(model)
+        if int8:  # smoothed by the folder's calibration when it has one (see quoteattr.quantize)
+            model = quantize_int8(model, load_calibration(path if path is not None else DEFAULT_MODEL_DIR))
         linker = Linker.load(path if path is not None else DEFAULT_MODEL_DIR)
         return cls(model, tokenizer, settings, batch_size or default_batch_size(int8), linker, focus)
 

@@ -67,6 +67,8 @@ def test_student_keeps_the_teachers_embeddings_and_packages_without_them(tmp_pat
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
     text = fixture_records[0]["text"]
     assert QuoteAttributor.from_pretrained(out).attribute(text) == QuoteAttributor.from_pretrained(student_dir).attribute(text)
+    assert (out / "int8_calibration.safetensors").read_bytes() == (student_dir / "int8_calibration.safetensors").read_bytes()
+    assert QuoteAttributor.from_pretrained(out, int8=True).attribute(text) == QuoteAttributor.from_pretrained(student_dir, int8=True).attribute(text)
 
     # Never overwrite a folder unasked; --force replaces it.
     assert share_main(["--model", str(student_dir), "--base", str(teacher_dir), "--out", str(out)]) == 2

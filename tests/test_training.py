@@ -30,6 +30,7 @@ def test_train_save_reload_predict(tmp_path, fixture_jsonl, fixture_records):
     assert (final / "model.safetensors").is_file() and not list(final.glob("*.bin"))
     assert json.loads((final / "metrics.json").read_text())["best_epoch"] in (1, 2)
     assert "Dev scores" in (final / "README.md").read_text()
+    assert (final / "int8_calibration.safetensors").is_file()  # the int8 path comes calibrated
     assert len(metrics["history"]) == 2 and "source_f1" in metrics["history"][0]
     model, tokenizer, settings = load_tagger(final)
     assert settings.use_casing and model.config.type_vocab_size == 4

@@ -27,6 +27,8 @@ Backbone: `{cfg.backbone if not cfg.init_model else cfg.init_model}`; casing sig
 - trained on `{Path(cfg.train_data).name}` ({n_train} documents)
 - evaluated on `{Path(cfg.dev_data).name if cfg.dev_data else '-'}` ({n_dev} documents) after each epoch;
   best epoch {metrics.get('best_epoch')} kept by `{cfg.select_metric}`.
+- int8: `int8_calibration.safetensors` holds each Linear layer's input range per
+  channel on the training texts; `--int8` smooths by it (quoteattr.quantize).
 
 ## Dev scores (best epoch)
 | metric | value |

@@ -72,6 +72,17 @@ class LinkerConfig:
     threads: Optional[int] = field(default=None, metadata={"help": "torch CPU threads"})
 
 
+@dataclass
+class CalibrateConfig:
+    """Calibrate a model folder's int8 path: record each layer's input ranges on real text."""
+
+    model_dir: str = field(metadata={"help": "quoteattr model folder; int8_calibration.safetensors is written into it"})
+    texts: str = field(metadata={"help": "text to calibrate on: a .txt file, a folder of them (searched recursively, e.g. a PolNeAR split) or JSONL of {id, text}"})
+    max_windows: int = field(default=512, metadata={"help": "read at most this many model windows (about 100 news articles)"})
+    force: bool = field(default=False, metadata={"help": "replace the folder's existing calibration file"})
+    threads: Optional[int] = field(default=None, metadata={"help": "torch CPU threads"})
+
+
 def _field_types(cls: type) -> dict[str, Any]:
     return get_type_hints(cls)
 

@@ -22,8 +22,12 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from quoteattr.modeling import EMBEDDINGS_PREFIX, ModelError
+from quoteattr.quantize import CALIBRATION_FILE
 
-COPIED = ("tokenizer.json", "tokenizer_config.json", "linker.json", "linker.safetensors", "linker_metrics.json", "metrics.json", "README.md")
+COPIED = (
+    "tokenizer.json", "tokenizer_config.json", "linker.json", "linker.safetensors", "linker_metrics.json", "metrics.json", "README.md",
+    CALIBRATION_FILE,  # the embeddings are bit-identical, so the student's int8 calibration holds for the packaged folder
+)
 
 
 def share_embeddings(model_dir: Path, base_dir: Path, out_dir: Path, force: bool = False) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 from quoteattr.modeling import ModelError, TaggerSettings, build_tagger, load_tagger, save_tagger
 from quoteattr.tagging import collate
 
+from .calibrate import calibrate_folder
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
 from .data import labelled_windows, load_documents
@@ -205,6 +206,7 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
     metrics = {"config": asdict(cfg), "best_epoch": state["best_epoch"], "dev": best_record, "history": state["history"]}
     (final_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     write_model_card(final_dir, cfg, metrics, len(train_docs), len(dev_docs))
+    calibrate_folder(final_dir, [d.text for d in train_docs])  # so --int8 on this folder is smoothed (quoteattr.quantize)
     log(f"best epoch {state['best_epoch']} ({cfg.select_metric}={state['best']}); model saved to {final_dir}")
     return metrics
 
