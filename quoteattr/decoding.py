@@ -45,11 +45,12 @@ def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 TRAILING_FUNCTION_WORDS = frozenset("in of on at for to by with and or from as that who which".split())
+LEADING_FUNCTION_WORDS = frozenset("in of on at for to by with and or from as".split())
 
 
 def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a mention past edge spaces and punctuation and trailing function words
-    (a tagger boundary slip such as "the foreign ministry in")."""
+    """Shrink a mention past edge spaces and punctuation and function words at either
+    edge (tagger boundary slips such as "the foreign ministry in", "of Republican")."""
     while True:
         old = (start, end)
         while start < end and not (text[start].isalnum() or text[start] in "@#"):
@@ -59,13 +60,16 @@ def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
         last = text[start:end].rsplit(None, 1)
         if len(last) == 2 and last[1].lower() in TRAILING_FUNCTION_WORDS:
             end = start + len(last[0])
+        first = text[start:end].split(None, 1)
+        if len(first) == 2 and first[0].lower() in LEADING_FUNCTION_WORDS:
+            start = end - len(first[1])
         if (start, end) == old:
             return start, end
 
 
 def _tidy(text: str, span: RoleSpan) -> Optional[RoleSpan]:
     start, end = tidy_mention(text, span.start, span.end)
-    return RoleSpan(span.role, start, end, span.score) if end > start else None
+    return RoleSpan(span.role, start, end, span.score) if end > start and names_someone(text[start:end]) else None
 
 
 def tidy_output(text: str, spans: Sequence[RoleSpan], linked: Sequence[LinkedQuote]) -> tuple[list[RoleSpan], list[LinkedQuote]]:

@@ -140,6 +140,28 @@ def is_group(name: str) -> bool:
     return bool(re.search(r"\s(and|&)\s", name))
 
 
+# Words that make a lowercase lead-in more than a modifier of the name after it:
+# a quantity ("many Democrats"), a relation ("members of Congress"), a clause.
+_KEEPS_LEAD_IN = frozenset(
+    "some many most few several all each every any no none both other others one two three four five six seven eight nine ten "
+    "dozens hundreds thousands millions number group who whose which that".split()
+) | PREPOSITIONS | POSSESSIVES | frozenset({"and", "or", "by", "with", "as"})
+
+
+def organisation_name(name: str) -> str:
+    """The name without a lowercase lead-in that only describes it: "nonpartisan
+    Commission on Presidential Debates", "event organizer Alliance to Reclaim Our
+    Schools", a tagger slip "presidential debate Politifact". A lead-in that counts,
+    relates or is a clause stays ("many Democrats", "members of Congress")."""
+    words = name.split()
+    first = next((i for i, w in enumerate(words) if w[:1].isupper() or w[:1].isdigit()), None)
+    if not first or any(normalise(w) in _KEEPS_LEAD_IN or w[:1].isdigit() for w in words[:first]):
+        return name
+    if any("'" in w or "\u2019" in w for w in words[:first]):
+        return name  # "the nation's largest union": a possessive lead-in is the owner
+    return " ".join(words[first:])
+
+
 def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
     """The organisation cluster a name belongs to (a new one if none), its canonical form updated.
 
@@ -150,7 +172,7 @@ def _join_organisation(clusters: list[_Cluster], surface: str) -> _Cluster:
         named = [p for p in parts if any(w[:1].isupper() for w in words_of(p) if normalise(w) not in DETERMINERS)]
         surface = named[0] if named else parts[0]
     tokens = surface.split()
-    name = " ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens)
+    name = organisation_name(" ".join(tokens[1:] if tokens and normalise(tokens[0]) in DETERMINERS else tokens))
     match = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, name)), None)
     if match is None:
         match = _Cluster(name, "organisation", content_words(name))

@@ -255,3 +255,33 @@ def test_a_description_that_says_which_organisation_it_is_does_not_take_another(
     assert names["The company"] == "Orvik Mining Group"  # a bare kind word takes the organisation named before
     assert names["The environment agency"] == "environment agency"  # a speaker of its own, not Orvik Mining Group
     assert names["The agency"] == "environment agency"
+
+
+def test_tidy_mention_drops_leading_prepositions_and_mentions_naming_nobody():
+    from quoteattr.decoding import tidy_output
+
+    text = "PolitiFact rated 32% of Republican claims as false. In The end, a panel said so."
+    a = text.index("of Republican")
+    b = text.index("In The")
+    spans = [RoleSpan("SOURCE", a, a + len("of Republican"), 0.9), RoleSpan("SOURCE", b, b + len("In The"), 0.9)]
+    tidy, _ = tidy_output(text, spans, [])
+    assert [text[s.start:s.end] for s in tidy] == ["Republican"]  # "The" alone names nobody
+
+
+def test_organisation_name_drops_a_lead_in_that_only_describes_it():
+    from quoteattr.speakers import organisation_name
+
+    assert organisation_name("nonpartisan Commission on Presidential Debates") == "Commission on Presidential Debates"
+    assert organisation_name("presidential debate Politifact") == "Politifact"  # a tagger slip over a missing comma
+    assert organisation_name("event organizer Alliance to Reclaim Our Schools") == "Alliance to Reclaim Our Schools"
+    for kept in ["many Democrats", "number of other members of Congress", "two Republican presidents",
+                 "who runs Clinton's campaign", "nation's largest Teachers Union", "environment agency", "Politifact"]:
+        assert organisation_name(kept) == kept
+
+
+def test_described_organisation_is_named_without_the_description():
+    text = ("Politifact said a. Following the debate Politifact checked the claim. "
+            "The nonpartisan Commission on Presidential Debates said b. The commission said c.")
+    names = _names(text, ["debate Politifact", "Politifact", "The nonpartisan Commission on Presidential Debates", "The commission"])
+    assert names["debate Politifact"] == names["Politifact"] == "Politifact"
+    assert names["The nonpartisan Commission on Presidential Debates"] == names["The commission"] == "Commission on Presidential Debates"
