@@ -30,6 +30,7 @@ TITLES = frozenset(
     strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
     negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
     survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
+    sens reps senators representatives ministers
     """.split()
 )
 
@@ -118,6 +119,9 @@ PORTFOLIOS = frozenset(
 )
 
 
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+
+
 def person_name(text: str) -> Optional[str]:
     """The personal name inside a mention, or None.
 
@@ -125,6 +129,7 @@ def person_name(text: str) -> Optional[str]:
     its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
     then a name) names its second.
     """
+    text = _PARENTHETICAL.sub("", text)  # "Rep. Gwen Moore (D-Wis.)": party and state, never the name
     segments = [seg for seg in text.split(",") if words_of(seg)]
     if not segments:
         return None

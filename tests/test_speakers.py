@@ -285,3 +285,18 @@ def test_described_organisation_is_named_without_the_description():
     names = _names(text, ["debate Politifact", "Politifact", "The nonpartisan Commission on Presidential Debates", "The commission"])
     assert names["debate Politifact"] == names["Politifact"] == "Politifact"
     assert names["The nonpartisan Commission on Presidential Debates"] == names["The commission"] == "Commission on Presidential Debates"
+
+
+def test_party_and_state_in_parentheses_are_not_part_of_a_name():
+    text = ("Rep. G.K. Butterfield (D-N.C.) said a. Rep. Jim Clyburn (D-S.C.), the assistant leader, said b. "
+            "Chaffetz said c. Sens. Jeff Merkley (D-Ore.) and Sherrod Brown (D-Ohio) said d. Oversight Chairman Jason Chaffetz (R-Utah) said e.")
+    names = _names(text, ["Rep. G.K. Butterfield (D-N.C.)", "Rep. Jim Clyburn (D-S.C.), the assistant leader", "Chaffetz",
+                          "Oversight Chairman Jason Chaffetz (R-Utah)"])
+    assert names["Rep. G.K. Butterfield (D-N.C.)"] == "G.K. Butterfield"
+    assert names["Rep. Jim Clyburn (D-S.C.), the assistant leader"] == "Jim Clyburn"  # "D-N.C." / "D-S.C." no longer pass for one surname
+    assert names["Chaffetz"] == names["Oversight Chairman Jason Chaffetz (R-Utah)"] == "Jason Chaffetz"
+
+    from quoteattr.person_names import person_name
+
+    assert person_name("Sens. Jeff Merkley (D-Ore.), Sherrod Brown (D-Ohio) and Robert Menendez (D-N.J.)") == "Jeff Merkley"
+    assert person_name("Gov. Pat McCrory (R)") == "Pat McCrory"
