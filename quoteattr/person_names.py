@@ -174,8 +174,9 @@ def fullest_person_name(text: str, name: str) -> str:
     from "Foreign Minister Hossein Amir Abdollahian"), even where that form is
     not a speaker mention.
 
-    Deliberately narrow: a bare surname is not extended (the article may name
-    relatives: "Obama", "Michelle Obama"), at most two words are added, they
+    Deliberately narrow: a bare surname is not extended here (the article may
+    name relatives: "Obama", "Michelle Obama"; see full_name_at_first_mention
+    for when it is), at most two words are added, they
     must follow a title word (not a sentence start, a party or a place), and a
     word ending in a full stop must be an initial ("George W. Bush").
     """
@@ -204,6 +205,43 @@ def fullest_person_name(text: str, name: str) -> str:
                     best = candidate
         pos = text.find(name, pos + 1)
     return best
+
+
+_GIVEN_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*[ \t\u00a0]+){1,3})$")
+# Capitalised words that come before a surname without being a given name.
+_NOT_GIVEN = frozenset(
+    "and but or nor so yet when while although though as if after before because since until unless whether than "
+    "then also even only just both either neither not".split()
+) | frozenset("democrat democrats republican republicans gop independent libertarian".split()) | frozenset(
+    "former late current acting interim retired incoming outgoing new top senior veteran".split()
+)
+
+
+def full_name_at_first_mention(text: str, surname: str) -> Optional[str]:
+    """"Stephanie McCrummen" for a speaker known only as "McCrummen", when the
+    article's first use of the surname carries a given name (news style: the full
+    name first, the surname after). Relatives stay apart: an article that first
+    writes "President Obama" and later "Michelle Obama" extends nothing. Titles,
+    parties, function words and sentence ends are never taken for given names."""
+    if surname.isupper():
+        return None  # an acronym ("DNC") is no surname
+    m = re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text)
+    if m is None:
+        return None
+    before = _GIVEN_BEFORE.search(text, max(0, m.start() - 60), m.start())
+    if before is None:
+        return None
+    given: list[str] = []
+    for w in reversed(before.group(1).split()):
+        key = normalise(w)
+        initial = bool(re.fullmatch(r"(?:[A-Z]\.){1,2}", w))
+        if (not key or (w.endswith(".") and not initial) or key in TITLES or key in DETERMINERS or key in FUNCTION_WORDS
+                or key in _NOT_GIVEN or key in ORGANISATION_WORDS or POSSESSIVE_WORD.search(w) or (w.isupper() and not initial)):
+            break
+        given.append(w)
+    if not given or len(given) > 2 or not any(len(w) > 2 for w in given):
+        return None
+    return " ".join(list(reversed(given)) + [surname])
 
 
 _PARAGRAPH_NAME = re.compile(rf"[ \t]*((?:{CAPITALISED}\s+){{1,5}}{CAPITALISED})(?=[\s,])")

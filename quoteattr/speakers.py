@@ -20,7 +20,7 @@ from typing import Callable, Optional, Sequence
 from .names import normalise
 from .person_names import (
     POSSESSIVES,
-    CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, fullest_person_name, gender_of,
+    CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, full_name_at_first_mention, fullest_person_name, gender_of,
     paragraph_subject, person_name, words_of, written_as_person,
 )
 from .tagging import RoleSpan
@@ -457,6 +457,8 @@ def resolve_speakers(
         owner[(start, end)] = choice
     for cluster in clusters:
         if cluster.kind == "person":
+            if len(cluster.name.split()) == 1:
+                cluster.name = full_name_at_first_mention(text, cluster.name) or cluster.name
             cluster.name = fullest_person_name(text, cluster.name)
     if original != text:
         for cluster in clusters:  # a name known only from a lowered headline is shown as the headline writes it

@@ -228,7 +228,7 @@ def test_bare_surname_of_a_person_described_in_the_narrative_is_a_person():
     text = ("Prosecutors charged former defence minister Pavel Hruby on Thursday. Hruby wrote a. "
             "The prosecutor's office said b.")
     names = _names(text, ["Hruby", "The prosecutor's office"])
-    assert names["Hruby"] == "Hruby"
+    assert names["Hruby"] == "Pavel Hruby"  # a person, named in full from its first mention
     assert names.get("The prosecutor's office", "as written") in ("as written", "prosecutor's office")  # not the minister
 
 
@@ -300,3 +300,18 @@ def test_party_and_state_in_parentheses_are_not_part_of_a_name():
 
     assert person_name("Sens. Jeff Merkley (D-Ore.), Sherrod Brown (D-Ohio) and Robert Menendez (D-N.J.)") == "Jeff Merkley"
     assert person_name("Gov. Pat McCrory (R)") == "Pat McCrory"
+
+
+def test_a_bare_surname_takes_the_full_name_of_its_first_mention():
+    from quoteattr.person_names import full_name_at_first_mention as full
+
+    assert full("Wells Fargo CEO John Stumpf testified. Stumpf said.", "Stumpf") == "John Stumpf"
+    assert full("Sen.\u00a0Patrick J. Leahy said so.", "Leahy") == "Patrick J. Leahy"
+    assert full("President Obama spoke. Michelle Obama said.", "Obama") is None  # relatives: the first mention decides
+    for text in ["It ended on Tuesday. Stumpf said.", "Democrat Stumpf said.", "And Stumpf said.", "Former Stumpf said."]:
+        assert full(text, "Stumpf") is None, text
+    assert full("Former DNC officials met.", "DNC") is None
+
+    text = "Washington Post reporter Stephanie McCrummen wrote the piece. McCrummen said a. Trump said b."
+    names = _names(text, ["McCrummen", "Trump"])
+    assert names == {"McCrummen": "Stephanie McCrummen", "Trump": "Trump"}
