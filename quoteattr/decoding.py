@@ -46,11 +46,15 @@ def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 TRAILING_FUNCTION_WORDS = frozenset("in of on at for to by with and or from as that who which".split())
 LEADING_FUNCTION_WORDS = frozenset("in of on at for to by with and or from as".split())
+_MENTION_BREAK = re.compile("\n")
 
 
 def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a mention past edge spaces and punctuation and function words at either
     edge (tagger boundary slips such as "the foreign ministry in", "of Republican")."""
+    cut = _MENTION_BREAK.search(text, start, end)
+    if cut is not None and cut.start() > start:
+        end = cut.start()  # a byline name run on into the next paragraph
     while True:
         old = (start, end)
         while start < end and not (text[start].isalnum() or text[start] in "@#"):
@@ -63,6 +67,8 @@ def tidy_mention(text: str, start: int, end: int) -> tuple[int, int]:
         first = text[start:end].split(None, 1)
         if len(first) == 2 and first[0].lower() in LEADING_FUNCTION_WORDS:
             start = end - len(first[1])
+        if end - start > 3 and text[end - 2] in "'\u2019" and text[end - 1] == "s":
+            end -= 2  # "Ivana Trump's" cut before its noun: the name is the owner
         if (start, end) == old:
             return start, end
 

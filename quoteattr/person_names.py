@@ -30,7 +30,7 @@ TITLES = frozenset(
     strategist researcher scientist coach executive chairperson correspondent editor columnist historian activist
     negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
     survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
-    sens reps senators representatives ministers
+    sens reps senators representatives ministers rival opponent challenger incumbent hopeful contender
     """.split()
 )
 
@@ -87,6 +87,8 @@ def _segment_name(text: str) -> Optional[str]:
             break
         tail.append(w)
     tail.reverse()
+    while len(tail) > 1 and normalise(tail[0]) in _NOT_GIVEN:
+        tail.pop(0)  # "Democrat Hillary Clinton", "Former Trump": a party or a lead-in, not a given name
     if stop == "of" and i > 0 and normalise(words[i - 1]) in TITLES:
         # A title with its portfolio ("Secretary of State John F. Kerry", "Minister of Foreign
         # Affairs Ana Ruiz"): the portfolio words belong to the title, the rest is the name.
@@ -168,6 +170,15 @@ CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
 _NAME_BEFORE = re.compile(rf"((?:{CAPITALISED}\s+){{1,4}})$")
 
 
+# Capitalised words that come before a surname without being a given name.
+_NOT_GIVEN = frozenset(
+    "and but or nor so yet when while although though as if after before because since until unless whether than "
+    "then also even only just both either neither not".split()
+) | frozenset("democrat democrats republican republicans gop independent libertarian".split()) | frozenset(
+    "former late current acting interim retired incoming outgoing new top senior veteran".split()
+)
+
+
 def fullest_person_name(text: str, name: str) -> str:
     """A two-or-more-word ``name`` with the given name the article writes before
     it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
@@ -194,7 +205,8 @@ def fullest_person_name(text: str, name: str) -> str:
                 for w in reversed(words):
                     key = normalise(w)
                     sentence_end = w.endswith(".") and len(w) > 2
-                    if not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or POSSESSIVE_WORD.search(w):
+                    if (not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or key in _NOT_GIVEN
+                            or POSSESSIVE_WORD.search(w)):
                         break
                     keep.append(w)
                 keep.reverse()
@@ -208,13 +220,6 @@ def fullest_person_name(text: str, name: str) -> str:
 
 
 _GIVEN_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*[ \t\u00a0]+){1,3})$")
-# Capitalised words that come before a surname without being a given name.
-_NOT_GIVEN = frozenset(
-    "and but or nor so yet when while although though as if after before because since until unless whether than "
-    "then also even only just both either neither not".split()
-) | frozenset("democrat democrats republican republicans gop independent libertarian".split()) | frozenset(
-    "former late current acting interim retired incoming outgoing new top senior veteran".split()
-)
 
 
 def full_name_at_first_mention(text: str, surname: str) -> Optional[str]:

@@ -456,9 +456,13 @@ def resolve_speakers(
         _add_mention(pools, choice, text, start, end)
         owner[(start, end)] = choice
     for cluster in clusters:
+        one_word = len(cluster.name.split()) == 1
+        if one_word and (cluster.kind == "person" or not re.search(rf"\b[Tt]he\s+{re.escape(cluster.name)}\b", text)):
+            # A one-word organisation the article first writes with a given name, and never
+            # after "the" ("the Times"), is a person ("Blige", after "Mary J. Blige").
+            if full := full_name_at_first_mention(text, cluster.name):
+                cluster.name, cluster.kind = full, "person"
         if cluster.kind == "person":
-            if len(cluster.name.split()) == 1:
-                cluster.name = full_name_at_first_mention(text, cluster.name) or cluster.name
             cluster.name = fullest_person_name(text, cluster.name)
     if original != text:
         for cluster in clusters:  # a name known only from a lowered headline is shown as the headline writes it

@@ -315,3 +315,24 @@ def test_a_bare_surname_takes_the_full_name_of_its_first_mention():
     text = "Washington Post reporter Stephanie McCrummen wrote the piece. McCrummen said a. Trump said b."
     names = _names(text, ["McCrummen", "Trump"])
     assert names == {"McCrummen": "Stephanie McCrummen", "Trump": "Trump"}
+
+
+def test_mentions_end_at_a_line_break_and_lose_a_dangling_possessive():
+    from quoteattr.decoding import tidy_mention
+
+    text = "\u201cA quote.\u201d \u2015 Stephanie Egan\n\u201cAnother.\u201d However, Ivana Trump's brief said so."
+    a = text.index("Stephanie")
+    assert text[slice(*tidy_mention(text, a, text.index("Another")))] == "Stephanie Egan"
+    b = text.index("Ivana")
+    assert text[slice(*tidy_mention(text, b, text.index(" brief")))] == "Ivana Trump"
+
+
+def test_party_and_rival_lead_ins_are_not_given_names():
+    from quoteattr.person_names import person_name
+
+    assert person_name("Democrat Hillary Clinton") == "Hillary Clinton"
+    assert person_name("Rival Hillary Clinton") == "Hillary Clinton"
+    text = "The singer Mary J. Blige performed. Blige said a. The New York Times reported it. The Times said b."
+    names = _names(text, ["Blige", "The Times"])
+    assert names["Blige"] == "Mary J. Blige"  # a one-word speaker first written with a given name is that person
+    assert names["The Times"] == "Times"  # never "York Times": an organisation the article writes after "the"
