@@ -324,6 +324,26 @@ def _add_mention(pools: Pools, cluster: _Cluster, text: str, start: int, end: in
         bisect.insort(pool, (start, cluster), key=lambda item: item[0])
 
 
+def _name_in_full(cluster: _Cluster, text: str) -> None:
+    """Name a cluster as the article writes it in full, once all its mentions are known."""
+    name = cluster.name
+    if len(name.split()) == 1:
+        if name.isupper() and len(name) > 1:
+            proper = name.capitalize()
+            if re.search(rf"(?<![\w-]){re.escape(proper)}(?![\w-])", text):
+                name = proper  # a transcript label "WALLACE" is the "Wallace" of the running text
+            elif cluster.kind == "person":
+                cluster.kind = "organisation"  # an acronym ("IMF", "DNC") names no person
+        # A one-word speaker the article first writes with a given name is that person
+        # ("Blige" after "Mary J. Blige"); an organisation written after "the" ("the Times") never is.
+        if cluster.kind == "person" or not re.search(rf"\b[Tt]he\s+{re.escape(name)}\b", text):
+            if full := full_name_at_first_mention(text, name):
+                name, cluster.kind = full, "person"
+        cluster.name = name
+    if cluster.kind == "person":
+        cluster.name = fullest_person_name(text, cluster.name)
+
+
 def resolve_speakers(
     text: str, spans: Sequence[RoleSpan], linked_mentions: Sequence[RoleSpan]
 ) -> tuple[dict[tuple[int, int], str], tuple[Speaker, ...]]:
@@ -456,21 +476,27 @@ def resolve_speakers(
         _add_mention(pools, choice, text, start, end)
         owner[(start, end)] = choice
     for cluster in clusters:
-        one_word = len(cluster.name.split()) == 1
-        if one_word and (cluster.kind == "person" or not re.search(rf"\b[Tt]he\s+{re.escape(cluster.name)}\b", text)):
-            # A one-word organisation the article first writes with a given name, and never
-            # after "the" ("the Times"), is a person ("Blige", after "Mary J. Blige").
-            if full := full_name_at_first_mention(text, cluster.name):
-                cluster.name, cluster.kind = full, "person"
-        if cluster.kind == "person":
-            cluster.name = fullest_person_name(text, cluster.name)
+        _name_in_full(cluster, text)
     if original != text:
         for cluster in clusters:  # a name known only from a lowered headline is shown as the headline writes it
             at = -1 if cluster.name in original else text.find(cluster.name)
             cluster.name = original[at : at + len(cluster.name)] if at >= 0 else cluster.name
             cluster.mentions = [Span.from_text(original, m.start, m.end) for m in cluster.mentions]
     speaker_of = {span: cluster.name for span, cluster in owner.items()}
-    speakers = tuple(
-        Speaker(c.name, tuple(sorted(c.mentions, key=lambda m: m.start)), c.kind) for c in clusters if c.mentions
-    )
-    return speaker_of, speakers
+    return speaker_of, _speaker_list(clusters)
+
+
+def _speaker_list(clusters: Sequence[_Cluster]) -> tuple[Speaker, ...]:
+    """One Speaker per name: clusters that ended with the same name ("IMF" from "the IMF"
+    and from "IMF chief economist ...") are one speaker to the user, of the kind most
+    of their mentions had."""
+    by_name: dict[str, list[_Cluster]] = {}
+    for c in clusters:
+        if c.mentions:
+            by_name.setdefault(c.name, []).append(c)
+    speakers = []
+    for name, group in by_name.items():
+        mentions = sorted({m for c in group for m in c.mentions}, key=lambda m: (m.start, m.end))
+        kind = max(group, key=lambda c: len(c.mentions)).kind
+        speakers.append(Speaker(name, tuple(mentions), kind))
+    return tuple(speakers)

@@ -336,3 +336,19 @@ def test_party_and_rival_lead_ins_are_not_given_names():
     names = _names(text, ["Blige", "The Times"])
     assert names["Blige"] == "Mary J. Blige"  # a one-word speaker first written with a given name is that person
     assert names["The Times"] == "Times"  # never "York Times": an organisation the article writes after "the"
+
+
+def test_one_speaker_per_name_and_acronyms_are_organisations():
+    from quoteattr.speakers import _Cluster, _name_in_full, _speaker_list
+    from quoteattr.types import Span
+
+    text = "The IMF said a. IMF chief economist Maury Obstfeld said b. Chris Wallace asked. WALLACE: Why?"
+    a = _Cluster("IMF", "organisation", ["imf"], [Span(0, 7, "The IMF")])
+    b = _Cluster("IMF", "person", ["imf"], [Span(16, 19, "IMF")])  # a cut Source read as a person
+    _name_in_full(b, text)
+    assert b.kind == "organisation"  # an acronym names no person
+    speakers = _speaker_list([a, b])
+    assert [(s.name, s.kind, len(s.mentions)) for s in speakers] == [("IMF", "organisation", 2)]
+    label = _Cluster("WALLACE", "organisation", ["wallace"], [Span(text.index("WALLACE"), text.index("WALLACE") + 7, "WALLACE")])
+    _name_in_full(label, text)
+    assert (label.name, label.kind) == ("Chris Wallace", "person")  # a transcript label, named as the text writes it
