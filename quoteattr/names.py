@@ -20,6 +20,20 @@ _NON_WORD = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 
 # Words that mark a name as an organisation rather than a person.
+# Places of two or more words that read like "Given Surname" ("Saudi Arabia said ... It
+# added"): speakers of these names are organisations (governments), never people.
+PLACE_NAMES = frozenset(
+    """united states|united kingdom|united arab emirates|saudi arabia|south korea|north korea|new zealand|south africa|
+    sri lanka|costa rica|el salvador|puerto rico|dominican republic|czech republic|central african republic|sierra leone|
+    ivory coast|burkina faso|papua new guinea|east timor|timor-leste|cape verde|equatorial guinea|south sudan|
+    north macedonia|san marino|solomon islands|marshall islands|saint lucia|hong kong|west bank|gaza strip|
+    new delhi|tel aviv|abu dhabi|buenos aires|kuala lumpur|los angeles|san francisco|rio de janeiro|sao paulo|
+    cape town|mexico city|kuwait city|vatican city|european union|soviet union|latin america|north america|
+    south america|middle east|southeast asia|east africa|west africa|northern ireland|great britain|new york|
+    new jersey|new mexico|new hampshire|north carolina|south carolina|north dakota|south dakota|west virginia|
+    rhode island""".replace("\n", "").replace("    ", "").split("|")
+)
+
 ORGANISATION_WORDS = frozenset(
     """ministry office embassy government department agency council party committee commission
     union association institute university company corporation inc ltd llc group army navy police

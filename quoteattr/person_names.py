@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from .names import ORGANISATION_WORDS, normalise
+from .names import ORGANISATION_WORDS, PLACE_NAMES, normalise
 
 DETERMINERS = frozenset("the a an this that these those".split())
 
@@ -125,12 +125,18 @@ _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 
 
 def person_name(text: str) -> Optional[str]:
-    """The personal name inside a mention, or None.
+    """The personal name inside a mention, or None (also for a place that reads
+    like one: "Saudi Arabia", "New Zealand").
 
     Appositions are read by their commas: "Tom Becker, who runs a bakery" names
     its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
     then a name) names its second.
     """
+    name = _person_name(text)
+    return None if name is not None and normalise(name) in PLACE_NAMES else name
+
+
+def _person_name(text: str) -> Optional[str]:
     text = _PARENTHETICAL.sub("", text)  # "Rep. Gwen Moore (D-Wis.)": party and state, never the name
     segments = [seg for seg in text.split(",") if words_of(seg)]
     if not segments:

@@ -352,3 +352,12 @@ def test_one_speaker_per_name_and_acronyms_are_organisations():
     label = _Cluster("WALLACE", "organisation", ["wallace"], [Span(text.index("WALLACE"), text.index("WALLACE") + 7, "WALLACE")])
     _name_in_full(label, text)
     assert (label.name, label.kind) == ("Chris Wallace", "person")  # a transcript label, named as the text writes it
+
+
+def test_a_place_that_reads_like_a_name_is_an_organisation_a_pronoun_can_follow():
+    text = "Saudi Arabia said a. It added b. New Zealand Prime Minister Jacinda Ardern said c."
+    _, speakers = resolve_speakers(text, [RoleSpan("SOURCE", 0, 12, 0.9), RoleSpan("SOURCE", 21, 23, 0.9),
+                                          RoleSpan("SOURCE", text.index("New"), text.index(" said c"), 0.9)], [])
+    by_name = {s.name: s for s in speakers}
+    assert by_name["Saudi Arabia"].kind == "organisation" and len(by_name["Saudi Arabia"].mentions) == 2  # "It" follows it
+    assert by_name["Jacinda Ardern"].kind == "person"
