@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -429,50 +429,66 @@ def apply_attribution_conventions(text: str, linked: Sequence[LinkedQuote], span
     - a quote whose words run on into an attribution ('"...," chief executive Lena Varga
       told reporters'; '"...?" said the mayor'): the commonest way news attributes a quote;
     - a dash byline after the closing mark ('"..." \u2015 Ana Ruiz');
-    - a transcript turn opening with its speaker's label ('"WALLACE: Let's start ...').
+    - a transcript turn opening with its speaker's label ('"WALLACE: Let's start ...');
+    - a paragraph continuing a multi-paragraph quote (the paragraph before left open) keeps
+      that quote's speaker unless it names one in its own paragraph.
     """
     sources = sorted((s for s in spans if s.role == "SOURCE"), key=lambda s: s.start)
     cues = sorted((s for s in spans if s.role == "CUE"), key=lambda s: s.start)
-    starts = [s.start for s in sources]
-    cue_starts = [c.start for c in cues]
-    out = []
+    index = _Starts(sources, [s.start for s in sources], cues, [c.start for c in cues])
+    out: list[LinkedQuote] = []
     for item in linked:
-        pair = item.pair
-        inside = text[pair.start : pair.end].rstrip()
-        label = _TRANSCRIPT_LABEL.match(text, pair.start)
-        if label is not None and label.group(1) not in NOT_SPEAKER_LABELS:
-            # '"WALLACE: Let's start with ...': a transcript names each turn's speaker.
-            mention = RoleSpan("SOURCE", label.start(1), label.end(1), 1.0)
-            out.append(item if item.mention == mention else LinkedQuote(pair, item.score, mention, None))
-            continue
-        if pair.close is None or not inside:
-            out.append(item)
-            continue
-        dash = _DASH_BYLINE.match(text, pair.close + 1)
-        if dash is not None:
-            # '"..." ― Ana Ruiz': a dash byline names the speaker, however the quote ends.
-            j = bisect.bisect_left(starts, dash.end())
-            byline = sources[j] if j < len(sources) and sources[j].start == dash.end() else _byline_name(text, dash.end())
-            if byline is not None and item.mention != byline:
-                item = LinkedQuote(pair, item.score, byline, None)
-            out.append(item)
-            continue
-        if inside[-1] not in ",?!\u2014-":
-            out.append(item)
-            continue
-        after = _TRAILING_GAP.match(text, pair.close + 1).end()
-        k = bisect.bisect_left(cue_starts, after)
-        cue_first = cues[k] if k < len(cues) and cues[k].start == after else None
-        at = _TRAILING_GAP.match(text, cue_first.end).end() if cue_first else after
-        j = bisect.bisect_left(starts, at)
-        source = sources[j] if j < len(sources) and sources[j].start == at else None
-        if source is not None and cue_first is None:
-            m = bisect.bisect_left(cue_starts, source.end)
-            cue_first = cues[m] if m < len(cues) and cues[m].start - source.end <= TRAILING_REACH else None
-        if source is not None and cue_first is not None and item.mention != source:
-            item = LinkedQuote(pair, item.score, source, cue_first)
+        item = _named_by_convention(text, item, index)
+        previous = out[-1] if out else None
+        if previous is not None and previous.pair.group == item.pair.group and previous.pair.close is None:
+            p0, p1 = _paragraph_bounds(text, item.pair.start)
+            if item.mention is None or not p0 <= item.mention.start < p1:
+                item = LinkedQuote(item.pair, item.score, previous.mention, previous.cue)
         out.append(item)
     return out
+
+
+class _Starts(NamedTuple):
+    """Source and Cue spans in text order with their start offsets, for bisection."""
+
+    sources: Sequence[RoleSpan]
+    starts: Sequence[int]
+    cues: Sequence[RoleSpan]
+    cue_starts: Sequence[int]
+
+
+def _named_by_convention(text: str, item: LinkedQuote, index: _Starts) -> LinkedQuote:
+    """``item`` with the speaker a transcript label, dash byline or trailing attribution names."""
+    sources, starts, cues, cue_starts = index
+    pair = item.pair
+    inside = text[pair.start : pair.end].rstrip()
+    label = _TRANSCRIPT_LABEL.match(text, pair.start)
+    if label is not None and label.group(1) not in NOT_SPEAKER_LABELS:
+        # '"WALLACE: Let's start with ...': a transcript names each turn's speaker.
+        mention = RoleSpan("SOURCE", label.start(1), label.end(1), 1.0)
+        return item if item.mention == mention else LinkedQuote(pair, item.score, mention, None)
+    if pair.close is None or not inside:
+        return item
+    dash = _DASH_BYLINE.match(text, pair.close + 1)
+    if dash is not None:
+        # '"..." \u2015 Ana Ruiz': a dash byline names the speaker, however the quote ends.
+        j = bisect.bisect_left(starts, dash.end())
+        byline = sources[j] if j < len(sources) and sources[j].start == dash.end() else _byline_name(text, dash.end())
+        return LinkedQuote(pair, item.score, byline, None) if byline is not None and item.mention != byline else item
+    if inside[-1] not in ",?!\u2014-":
+        return item
+    after = _TRAILING_GAP.match(text, pair.close + 1).end()
+    k = bisect.bisect_left(cue_starts, after)
+    cue_first = cues[k] if k < len(cues) and cues[k].start == after else None
+    at = _TRAILING_GAP.match(text, cue_first.end).end() if cue_first else after
+    j = bisect.bisect_left(starts, at)
+    source = sources[j] if j < len(sources) and sources[j].start == at else None
+    if source is not None and cue_first is None:
+        m = bisect.bisect_left(cue_starts, source.end)
+        cue_first = cues[m] if m < len(cues) and cues[m].start - source.end <= TRAILING_REACH else None
+    if source is not None and cue_first is not None and item.mention != source:
+        return LinkedQuote(pair, item.score, source, cue_first)
+    return item
 
 
 def to_quotes(text: str, linked: Sequence[LinkedQuote], speaker_of: Optional[dict] = None) -> tuple[Quote, ...]:

@@ -191,3 +191,19 @@ def test_dash_bylines_and_transcript_labels_name_the_speaker():
     out = apply_attribution_conventions(text, linked, [ruiz, berg])
     # The last byline was not tagged as a Source: its name is read from the capitalised words.
     assert [text[q.mention.start : q.mention.end] for q in out] == ["Ana Ruiz", "Tomas Berg", "HOST", "BERG", "Ana Ruiz", "Lena M. Varga"]
+
+
+def test_a_paragraph_continuing_a_quote_keeps_its_speaker_unless_it_names_one():
+    from quoteattr.decoding import LinkedQuote, apply_attribution_conventions
+
+    text = ('"The government is deaf," said Sophie Binet. "If they do not listen, it will grow.\n\n'
+            '"Workers are ready to strike."\n\nAccording to the interior ministry, 740,000 marched. '
+            '"We were there.\n\n"We will return," Lena Varga said.')
+    pairs = outer_pairs(find_mark_pairs(text))
+    assert [p.close is None for p in pairs] == [False, True, False, True, False]
+    binet, ministry, varga = (_span(text, "SOURCE", s) for s in ("Sophie Binet", "the interior ministry", "Lena Varga"))
+    chosen = [binet, binet, ministry, ministry, varga]  # a linker that reached into the next paragraph for the third
+    linked = [LinkedQuote(p, 0.9, m, None) for p, m in zip(pairs, chosen)]
+    out = apply_attribution_conventions(text, linked, [binet, ministry, varga])
+    assert [text[q.mention.start : q.mention.end] for q in out] == [
+        "Sophie Binet", "Sophie Binet", "Sophie Binet", "the interior ministry", "Lena Varga"]  # the last names its own
