@@ -31,6 +31,10 @@ TITLES = frozenset(
     negotiator resident witness voter student farmer teacher nurse driver worker owner neighbour neighbor veteran
     survivor parent mother volunteer shopkeeper protester protestor patient gen lt col sgt capt cmdr adm maj cpl brig
     sens reps senators representatives ministers rival opponent challenger incumbent hopeful contender
+    billionaire businessman businesswoman tycoon entrepreneur mogul magnate investor banker financier philanthropist
+    actor actress singer rapper musician author novelist poet journalist reporter broadcaster presenter comedian
+    filmmaker athlete footballer boxer heir heiress widow widower husband wife son daughter brother sister
+    grandmother grandfather uncle aunt man woman boy girl
     """.split()
 )
 
@@ -156,9 +160,13 @@ def _person_name(text: str) -> Optional[str]:
     return None
 
 
-MALE = frozenset("mr he him his himself spokesman chairman councilman congressman businessman alderman king prince father sir lord".split())
+MALE = frozenset(
+    "mr he him his himself spokesman chairman councilman congressman businessman alderman king prince father sir lord "
+    "widower husband son brother grandfather uncle man boy".split()
+)
 FEMALE = frozenset(
-    "mrs ms miss she her herself spokeswoman chairwoman councilwoman congresswoman businesswoman alderwoman queen princess mother dame lady".split()
+    "mrs ms miss she her herself spokeswoman chairwoman councilwoman congresswoman businesswoman alderwoman queen princess mother dame lady "
+    "actress heiress widow wife daughter sister grandmother aunt woman girl".split()
 )
 
 

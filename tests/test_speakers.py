@@ -361,3 +361,10 @@ def test_a_place_that_reads_like_a_name_is_an_organisation_a_pronoun_can_follow(
     by_name = {s.name: s for s in speakers}
     assert by_name["Saudi Arabia"].kind == "organisation" and len(by_name["Saudi Arabia"].mentions) == 2  # "It" follows it
     assert by_name["Jacinda Ardern"].kind == "person"
+
+
+def test_person_nouns_describe_people_not_organisations():
+    text = "Tesla's chief executive Elon Musk spoke. The company said a. The billionaire said b. The actress Emma Stone said c. She said d."
+    names = _names(text, ["Tesla's chief executive Elon Musk", "The company", "The billionaire", "The actress Emma Stone", "She"])
+    assert names["The billionaire"] == "Elon Musk"  # not the company mentioned in between
+    assert names["She"] == "Emma Stone"
