@@ -183,16 +183,22 @@ class _Sentences:
 
 
 _CONJOINED = re.compile(r"\s+(?:and|&)\s+")
+# One lowercase word the tagger left out between two parts of a Source ("Home Secretary James
+# Cleverly, who took office just two [days] earlier", "the chair [of] the DNC"); never a verb
+# of its own clause ("A panel [overruled] a judge").
+_ONE_WORD_GAP = re.compile(r"[ \t]+(?!(?:is|are|was|were|be|been|has|have|had|says|said|told|asked|includes|include)[ \t])[a-z]+(?<!ed)[ \t]+")
 
 
 def join_conjoined_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
     """Merge two Source spans joined only by "and"/"&" ("Brazil and Argentina"): one
-    conjoined speaker, as PolNeAR annotates it, not two mentions for the linker to split."""
+    conjoined speaker, as PolNeAR annotates it, not two mentions for the linker to split;
+    and two parts of one Source split by a single untagged word (``_ONE_WORD_GAP``)."""
     out: list[RoleSpan] = []
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         prev = out[-1] if out else None
         if (prev is not None and span.role == prev.role == "SOURCE"
-                and _CONJOINED.fullmatch(text, prev.end, span.start) is not None):
+                and (_CONJOINED.fullmatch(text, prev.end, span.start) is not None
+                     or _ONE_WORD_GAP.fullmatch(text, prev.end, span.start) is not None)):
             out[-1] = RoleSpan("SOURCE", prev.start, span.end, (prev.score + span.score) / 2)
             continue
         out.append(span)

@@ -207,3 +207,14 @@ def test_a_paragraph_continuing_a_quote_keeps_its_speaker_unless_it_names_one():
     out = apply_attribution_conventions(text, linked, [binet, ministry, varga])
     assert [text[q.mention.start : q.mention.end] for q in out] == [
         "Sophie Binet", "Sophie Binet", "Sophie Binet", "the interior ministry", "Lena Varga"]  # the last names its own
+
+
+def test_a_source_split_by_one_untagged_word_is_one_mention_but_not_across_a_verb():
+    from quoteattr.decoding import join_conjoined_sources
+
+    text = ("Home Secretary James Cleverly, who took office just two days earlier, said: x. "
+            "A three-judge panel overruled a district court judge.")
+    parts = [_span(text, "SOURCE", "Home Secretary James Cleverly, who took office just two"), _span(text, "SOURCE", "earlier,"),
+             _span(text, "SOURCE", "A three-judge panel"), _span(text, "SOURCE", "a district court judge")]
+    joined = [text[s.start : s.end] for s in join_conjoined_sources(text, parts)]
+    assert joined == ["Home Secretary James Cleverly, who took office just two days earlier,", "A three-judge panel", "a district court judge"]
