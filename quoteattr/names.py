@@ -20,6 +20,18 @@ _NON_WORD = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 
 # Words that mark a name as an organisation rather than a person.
+# Nationalities used as nouns for people ("the Italian said", "the Egyptian forward"):
+# a description of a person, never an organisation's name.
+DEMONYMS = frozenset(
+    """american british briton english scottish welsh irish french frenchman german italian spanish portuguese dutch
+    dutchman belgian swiss austrian swedish swede norwegian danish dane finnish finn polish czech russian ukrainian
+    belarusian greek turkish turk iranian iraqi syrian lebanese israeli palestinian jordanian egyptian saudi emirati
+    qatari yemeni afghan pakistani indian bangladeshi chinese japanese korean vietnamese thai filipino indonesian
+    malaysian singaporean australian canadian mexican brazilian argentine argentinian chilean colombian venezuelan
+    peruvian cuban nigerian kenyan ethiopian ghanaian moroccan algerian tunisian libyan sudanese somali hungarian
+    romanian bulgarian serbian croatian slovak slovenian georgian armenian azerbaijani kazakh uzbek""".split()
+)
+
 # Places of two or more words that read like "Given Surname" ("Saudi Arabia said ... It
 # added"): speakers of these names are organisations (governments), never people.
 PLACE_NAMES = frozenset(

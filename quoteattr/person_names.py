@@ -35,6 +35,7 @@ TITLES = frozenset(
     actor actress singer rapper musician author novelist poet journalist reporter broadcaster presenter comedian
     filmmaker athlete footballer boxer heir heiress widow widower husband wife son daughter brother sister
     grandmother grandfather uncle aunt man woman boy girl
+    striker midfielder defender goalkeeper winger forward quarterback pitcher batsman bowler player champion rookie skipper
     """.split()
 )
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
-from .names import normalise
+from .names import DEMONYMS, normalise
 from .person_names import (
     POSSESSIVES,
     CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, full_name_at_first_mention, fullest_person_name, gender_of,
@@ -111,6 +111,9 @@ def _mention_kind(text: str) -> str:
         return "description"
     if head_word(text) in TITLES and person_name(text) is None:
         return "description"  # "the Foreign Minister": a role, resolved like "the minister"
+    determined = text.split(None, 1)[0].lower() in DETERMINERS
+    if determined and all(normalise(w) in DEMONYMS | TITLES for w in raw):
+        return "description"  # "the Italian", "the Egyptian forward": a person, not an organisation named "Italian"
     return "named"
 
 
@@ -408,7 +411,7 @@ def resolve_speakers(
                 continue
             want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
         else:
-            want = "person" if head in TITLES else "organisation"
+            want = "person" if head in TITLES or head in DEMONYMS else "organisation"
         choice = None
         words = surface.split()
         spokesperson = head_word(surface) in SPOKESPEOPLE

@@ -368,3 +368,12 @@ def test_person_nouns_describe_people_not_organisations():
     names = _names(text, ["Tesla's chief executive Elon Musk", "The company", "The billionaire", "The actress Emma Stone", "She"])
     assert names["The billionaire"] == "Elon Musk"  # not the company mentioned in between
     assert names["She"] == "Emma Stone"
+
+
+def test_a_nationality_or_sports_role_after_the_describes_a_person():
+    text = ("The Guardian reported it. Madrid coach Carlo Ancelotti spoke first. The Italian said a. "
+            "Mohamed Salah scored. The Egyptian forward said b.")
+    names = _names(text, ["Madrid coach Carlo Ancelotti", "Mohamed Salah", "The Guardian", "The Italian", "The Egyptian forward"])
+    assert names["The Italian"] == "Carlo Ancelotti"  # not a new organisation "Italian"
+    assert names["The Egyptian forward"] == "Mohamed Salah"
+    assert names["The Guardian"] == "Guardian"  # a newspaper stays an organisation
