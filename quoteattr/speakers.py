@@ -282,6 +282,21 @@ def _group_named_before(text: str, pos: int) -> Optional[tuple[int, int]]:
     return last
 
 
+_FULL_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|da|van|von|der|al|bin))*\s+[A-Z][\w'\u2019-]+")
+
+
+def _person_named_before(text: str, pos: int) -> Optional[tuple[int, int, str]]:
+    """The last personal name of two or more words written before ``pos`` in its paragraph."""
+    start = text.rfind("\n", 0, pos) + 1
+    found = None
+    for m in _FULL_NAME.finditer(text, start, pos):
+        name = person_name(m.group())
+        if name is not None and len(name.split()) >= 2:
+            at = m.group().rfind(name)
+            found = (m.start() + at, m.start() + at + len(name), name) if at >= 0 else (m.start(), m.end(), name)
+    return found
+
+
 def _last_mention_before(cluster: _Cluster, pos: int) -> int:
     return max((m.start for m in cluster.mentions if m.start < pos), default=-1)
 
@@ -446,6 +461,14 @@ def resolve_speakers(
             if subject is not None:
                 choice = _join_person(clusters, subject[2])
                 _add_mention(pools, choice, text, subject[0], subject[1])
+        elif kind == "description" and head in DEMONYMS:
+            # "the Italian": the person named last in the paragraph so far, even where the
+            # tagger marked no Source ("Madrid coach Carlo Ancelotti was left to rue ...").
+            named = _person_named_before(text, start)
+            choice = _antecedent(pools["person"], start, None, ahead=False)
+            if named is not None and (choice is None or _last_mention_before(choice, start) < named[0]):
+                choice = _join_person(clusters, named[2])
+                _add_mention(pools, choice, text, named[0], named[1])
         elif kind == "description" and _is_plural_description(surface):
             choice = _nearest_before(pools[None], start, lambda c: is_group(c.name))  # "Tehran and Islamabad"
             found = _group_named_before(text, start) if choice is None else None

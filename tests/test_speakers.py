@@ -377,3 +377,6 @@ def test_a_nationality_or_sports_role_after_the_describes_a_person():
     assert names["The Italian"] == "Carlo Ancelotti"  # not a new organisation "Italian"
     assert names["The Egyptian forward"] == "Mohamed Salah"
     assert names["The Guardian"] == "Guardian"  # a newspaper stays an organisation
+    text = ("Jurgen Klopp said a. Madrid coach Carlo Ancelotti was left to rue missed chances. "
+            "\"We lost our heads,\" the Italian said.")
+    assert _names(text, ["Jurgen Klopp", "the Italian"])["the Italian"] == "Carlo Ancelotti"  # named in the paragraph, not a Source
