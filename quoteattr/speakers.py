@@ -461,7 +461,7 @@ def resolve_speakers(
             if subject is not None:
                 choice = _join_person(clusters, subject[2])
                 _add_mention(pools, choice, text, subject[0], subject[1])
-        elif kind == "description" and head in DEMONYMS:
+        elif kind == "description" and any(w in DEMONYMS for w in words) and not _is_plural_description(surface):
             # "the Italian": the person named last in the paragraph so far, even where the
             # tagger marked no Source ("Madrid coach Carlo Ancelotti was left to rue ...").
             named = _person_named_before(text, start)

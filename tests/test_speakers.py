@@ -380,3 +380,10 @@ def test_a_nationality_or_sports_role_after_the_describes_a_person():
     text = ("Jurgen Klopp said a. Madrid coach Carlo Ancelotti was left to rue missed chances. "
             "\"We lost our heads,\" the Italian said.")
     assert _names(text, ["Jurgen Klopp", "the Italian"])["the Italian"] == "Carlo Ancelotti"  # named in the paragraph, not a Source
+
+
+def test_a_nationality_with_a_role_finds_the_person_named_in_its_paragraph():
+    text = ("Jurgen Klopp said a. Mohamed Salah, who scored the winner, dedicated it to the fans. "
+            "\"This one is for them,\" the Egyptian forward said. The Iranian officials said b.")
+    names = _names(text, ["Jurgen Klopp", "the Egyptian forward"])
+    assert names["the Egyptian forward"] == "Mohamed Salah"  # not tagged as a Source, named in the paragraph
