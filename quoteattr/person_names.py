@@ -264,6 +264,24 @@ def full_name_at_first_mention(text: str, surname: str) -> Optional[str]:
     return " ".join(list(reversed(given)) + [surname])
 
 
+_FULL_NAME = re.compile(
+    rf"(?<![\w'\u2019-]){CAPITALISED}(?:\s+(?:{CAPITALISED}|{'|'.join(sorted(NAME_PARTICLES))}))*\s+[A-Z][\w'\u2019-]+"
+)
+
+
+def last_person_named_before(text: str, pos: int) -> Optional[tuple[int, int, str]]:
+    """``(start, end, name)`` of the last personal name of two or more words written
+    before ``pos`` in its paragraph, speaker mention or not ("Madrid coach Carlo
+    Ancelotti was left to rue ..." for a later "the Italian said")."""
+    found = None
+    for m in _FULL_NAME.finditer(text, text.rfind("\n", 0, pos) + 1, pos):
+        name = person_name(m.group())
+        if name is not None and len(name.split()) >= 2:
+            at = m.group().rfind(name)
+            found = (m.start() + at, m.start() + at + len(name), name) if at >= 0 else (m.start(), m.end(), name)
+    return found
+
+
 _PARAGRAPH_NAME = re.compile(rf"[ \t]*((?:{CAPITALISED}\s+){{1,5}}{CAPITALISED})(?=[\s,])")
 
 

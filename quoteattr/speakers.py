@@ -21,6 +21,7 @@ from .names import DEMONYMS, normalise
 from .person_names import (
     POSSESSIVES,
     CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, full_name_at_first_mention, fullest_person_name, gender_of,
+    last_person_named_before,
     paragraph_subject, person_name, words_of, written_as_person,
 )
 from .tagging import RoleSpan
@@ -282,21 +283,6 @@ def _group_named_before(text: str, pos: int) -> Optional[tuple[int, int]]:
     return last
 
 
-_FULL_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|da|van|von|der|al|bin))*\s+[A-Z][\w'\u2019-]+")
-
-
-def _person_named_before(text: str, pos: int) -> Optional[tuple[int, int, str]]:
-    """The last personal name of two or more words written before ``pos`` in its paragraph."""
-    start = text.rfind("\n", 0, pos) + 1
-    found = None
-    for m in _FULL_NAME.finditer(text, start, pos):
-        name = person_name(m.group())
-        if name is not None and len(name.split()) >= 2:
-            at = m.group().rfind(name)
-            found = (m.start() + at, m.start() + at + len(name), name) if at >= 0 else (m.start(), m.end(), name)
-    return found
-
-
 def _last_mention_before(cluster: _Cluster, pos: int) -> int:
     return max((m.start for m in cluster.mentions if m.start < pos), default=-1)
 
@@ -464,7 +450,7 @@ def resolve_speakers(
         elif kind == "description" and any(w in DEMONYMS for w in words) and not _is_plural_description(surface):
             # "the Italian": the person named last in the paragraph so far, even where the
             # tagger marked no Source ("Madrid coach Carlo Ancelotti was left to rue ...").
-            named = _person_named_before(text, start)
+            named = last_person_named_before(text, start)
             choice = _antecedent(pools["person"], start, None, ahead=False)
             if named is not None and (choice is None or _last_mention_before(choice, start) < named[0]):
                 choice = _join_person(clusters, named[2])
