@@ -101,6 +101,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w not in DETERMINERS and w not in {"of", "and", "in", "for", "on"}]
 
 
+_PERSON_DESCRIPTION_WORDS = DEMONYMS | TITLES  # "the Egyptian forward"
+
+
 def _mention_kind(text: str) -> str:
     words = normalise(text).split()
     if not words:
@@ -113,7 +116,7 @@ def _mention_kind(text: str) -> str:
     if head_word(text) in TITLES and person_name(text) is None:
         return "description"  # "the Foreign Minister": a role, resolved like "the minister"
     determined = text.split(None, 1)[0].lower() in DETERMINERS
-    if determined and all(normalise(w) in DEMONYMS | TITLES for w in raw):
+    if determined and all(normalise(w) in _PERSON_DESCRIPTION_WORDS for w in raw):
         return "description"  # "the Italian", "the Egyptian forward": a person, not an organisation named "Italian"
     return "named"
 
