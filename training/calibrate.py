@@ -30,8 +30,14 @@ def calibrate_folder(model_dir: str | Path, texts: Sequence[str], max_windows: i
     if max_windows < 1:
         raise ConfigError(f"max_windows must be at least 1, got {max_windows}")
     model, tokenizer, settings = load_runtime_tagger(model_dir)
-    docs = tokenize_documents([t for t in texts if t.strip()], tokenizer)
-    windows = plan_windows(tokenizer, docs, settings.max_length, settings.stride, settings.use_casing)[:max_windows]
+    texts = [t for t in texts if t.strip()]
+    windows: list = []
+    for k in range(0, len(texts), 32):  # tokenize only as many articles as the windows need
+        docs = tokenize_documents(texts[k : k + 32], tokenizer)
+        windows += plan_windows(tokenizer, docs, settings.max_length, settings.stride, settings.use_casing)
+        if len(windows) >= max_windows:
+            break
+    windows = windows[:max_windows]
     if not windows:
         raise CalibrationError("no text to calibrate on: every given text is empty")
     pad = tokenizer.pad_token_id or 0
