@@ -205,11 +205,12 @@ def join_conjoined_sources(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpa
     return out
 
 
-_DATELINE = re.compile(r"[ \t]*[A-Z][A-Z .'\-]+(?:,[^\n]{0,40}?)?\s+[-\u2013\u2014]+\s")
+_DATELINE = re.compile(r"[ \t]*[A-Z][A-Z .'/\-]+(?:,[^\n]{0,40}?|\s*\([^)\n]{1,30}\))?\s+[-\u2013\u2014]+\s")
 
 
 def in_dateline(text: str, pos: int) -> bool:
-    """``pos`` lies in a wire dateline opening its paragraph ("FRANKFURT - ", "BUENOS AIRES, March 4 (Wire) - "):
+    """``pos`` lies in a wire dateline opening its paragraph ("FRANKFURT - ", "BUENOS AIRES, March 4 (Wire) - ",
+    "NEW YORK (AFP) \u2014 "):
     a place, never a speaker."""
     start = text.rfind("\n", 0, pos) + 1
     m = _DATELINE.match(text, start)

@@ -87,7 +87,8 @@ def _segment_name(text: str) -> Optional[str]:
         w = words[i]
         key = normalise(w)
         particle = key in NAME_PARTICLES and tail and _capitalised_before_particles(words, i)
-        if not particle and (key in TITLES or not w[:1].isupper() or key in DETERMINERS):
+        hyphenated_title = "-" in w and any(part in TITLES for part in key.split())  # "Secretary-General"
+        if not particle and (key in TITLES or hyphenated_title or not w[:1].isupper() or key in DETERMINERS):
             stop = key
             break
         tail.append(w)

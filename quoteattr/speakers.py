@@ -155,11 +155,17 @@ _KEEPS_LEAD_IN = frozenset(
 ) | PREPOSITIONS | POSSESSIVES | frozenset({"and", "or", "by", "with", "as"})
 
 
+_DOCUMENT_BY = re.compile(r"(?:[\w-]+\s+){0,3}?(?:by|from)\s+(?:the\s+)?([A-Z][^,;]*)$")
+
+
 def organisation_name(name: str) -> str:
     """The name without a lowercase lead-in that only describes it: "nonpartisan
     Commission on Presidential Debates", "event organizer Alliance to Reclaim Our
     Schools", a tagger slip "presidential debate Politifact". A lead-in that counts,
     relates or is a clause stays ("many Democrats", "members of Congress")."""
+    author = _DOCUMENT_BY.match(name)
+    if author is not None and normalise(name.split()[0]) in DOCUMENTS:
+        return author.group(1)  # "statement released by the Alliance of Small Island States": its author
     words = name.split()
     first = next((i for i, w in enumerate(words) if w[:1].isupper() or w[:1].isdigit()), None)
     if not first or any(normalise(w) in _KEEPS_LEAD_IN or w[:1].isdigit() for w in words[:first]):

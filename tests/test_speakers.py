@@ -387,3 +387,18 @@ def test_a_nationality_with_a_role_finds_the_person_named_in_its_paragraph():
             "\"This one is for them,\" the Egyptian forward said. The Iranian officials said b.")
     names = _names(text, ["Jurgen Klopp", "the Egyptian forward"])
     assert names["the Egyptian forward"] == "Mohamed Salah"  # not tagged as a Source, named in the paragraph
+
+
+def test_hyphenated_titles_document_authors_and_agency_datelines():
+    from quoteattr.decoding import in_dateline
+    from quoteattr.person_names import person_name
+    from quoteattr.speakers import organisation_name
+
+    assert person_name("UN Secretary-General Antonio Guterres") == "Antonio Guterres"
+    assert person_name("Jean-Pierre Raffarin") == "Jean-Pierre Raffarin"  # a hyphenated given name is no title
+    assert organisation_name("statement released by the Alliance of Small Island States") == "Alliance of Small Island States"
+    assert organisation_name("letter to Congress") == "letter to Congress"
+    text = "NEW YORK (AFP) \u2014 UN chief Antonio Guterres said"
+    assert in_dateline(text, text.index("AFP")) and not in_dateline(text, text.index("UN chief"))
+    text = "NEW DELHI/ISLAMABAD, May 8 (Reuters) - India said"
+    assert in_dateline(text, 0) and not in_dateline(text, text.index("India"))
