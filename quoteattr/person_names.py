@@ -36,6 +36,7 @@ TITLES = frozenset(
     filmmaker athlete footballer boxer heir heiress widow widower husband wife son daughter brother sister
     grandmother grandfather uncle aunt man woman boy girl
     striker midfielder defender goalkeeper winger forward quarterback pitcher batsman bowler player champion rookie skipper
+    physician surgeon epidemiologist virologist specialist psychologist psychiatrist pharmacist
     """.split()
 )
 

@@ -102,6 +102,9 @@ def content_words(text: str) -> list[str]:
 
 
 _PERSON_DESCRIPTION_WORDS = DEMONYMS | TITLES  # "the Egyptian forward"
+# Heads that make a description a person but are not titles before names: as titles they
+# would misread appositions ("Dean, a medical doctor" would lose its name).
+_PERSON_HEADS = frozenset("doctor expert".split())
 
 
 def _mention_kind(text: str) -> str:
@@ -421,7 +424,7 @@ def resolve_speakers(
                 continue
             want = "person" if head in PERSON_PRONOUNS else "organisation" if head in THING_PRONOUNS else None
         else:
-            want = "person" if head in TITLES or head in DEMONYMS else "organisation"
+            want = "person" if head in TITLES or head in DEMONYMS or head in _PERSON_HEADS else "organisation"
         choice = None
         words = surface.split()
         spokesperson = head_word(surface) in SPOKESPEOPLE
@@ -456,6 +459,10 @@ def resolve_speakers(
             if subject is not None:
                 choice = _join_person(clusters, subject[2])
                 _add_mention(pools, choice, text, subject[0], subject[1])
+        elif kind == "pronoun" and head in PLURAL_PRONOUNS:
+            # "they": the nearest organisation or group before it, a single person only when none is.
+            plural = [item for item in pools[None] if item[1].kind != "person" or is_group(item[1].name)]
+            choice = _antecedent(plural, start, None, ahead=False) or _antecedent(pools[None], start, None)
         elif kind == "description" and any(w in DEMONYMS for w in words) and not _is_plural_description(surface):
             # "the Italian": the person named last in the paragraph so far, even where the
             # tagger marked no Source ("Madrid coach Carlo Ancelotti was left to rue ...").

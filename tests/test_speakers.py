@@ -402,3 +402,12 @@ def test_hyphenated_titles_document_authors_and_agency_datelines():
     assert in_dateline(text, text.index("AFP")) and not in_dateline(text, text.index("UN chief"))
     text = "NEW DELHI/ISLAMABAD, May 8 (Reuters) - India said"
     assert in_dateline(text, 0) and not in_dateline(text, text.index("India"))
+
+
+def test_they_takes_a_group_or_organisation_and_the_doctor_a_person():
+    text = "Clinton aides said a. Brian Fallon, the press secretary, spoke. They said b."
+    names = _names(text, ["Clinton aides", "Brian Fallon, the press secretary", "They"])
+    assert names["They"] == names["Clinton aides"] != "Brian Fallon"
+    text = "The World Health Organization said a. Dr. Amara Okafor, an epidemiologist, spoke. The doctor said b."
+    names = _names(text, ["The World Health Organization", "Dr. Amara Okafor, an epidemiologist", "The doctor"])
+    assert names["The doctor"] == "Amara Okafor"
