@@ -21,7 +21,7 @@ from .names import DEMONYMS, normalise
 from .person_names import (
     POSSESSIVES,
     CAPITALISED, DETERMINERS, PREPOSITIONS, TITLES, full_name_at_first_mention, fullest_person_name, gender_of,
-    last_person_named_before,
+    POSSESSIVE_WORD, last_person_named_before,
     paragraph_subject, person_name, words_of, written_as_person,
 )
 from .tagging import RoleSpan
@@ -175,6 +175,8 @@ def organisation_name(name: str) -> str:
         return name
     if any("'" in w or "\u2019" in w for w in words[:first]):
         return name  # "the nation's largest union": a possessive lead-in is the owner
+    if POSSESSIVE_WORD.search(words[first]) or any(w.endswith("ing") and "-" not in w for w in words[:first]):
+        return name  # "union representing Boeing's machinists": the lead-in is the head
     return " ".join(words[first:])
 
 

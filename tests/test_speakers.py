@@ -275,7 +275,8 @@ def test_organisation_name_drops_a_lead_in_that_only_describes_it():
     assert organisation_name("presidential debate Politifact") == "Politifact"  # a tagger slip over a missing comma
     assert organisation_name("event organizer Alliance to Reclaim Our Schools") == "Alliance to Reclaim Our Schools"
     for kept in ["many Democrats", "number of other members of Congress", "two Republican presidents",
-                 "who runs Clinton's campaign", "nation's largest Teachers Union", "environment agency", "Politifact"]:
+                 "who runs Clinton's campaign", "nation's largest Teachers Union", "environment agency", "Politifact",
+                 "union representing Boeing's machinists"]:
         assert organisation_name(kept) == kept
 
 
