@@ -297,6 +297,28 @@ def _group_named_before(text: str, pos: int) -> Optional[tuple[int, int]]:
     return last
 
 
+_PLURAL_ROLE = re.compile(r"(?:(?:[A-Z][\w'\u2019-]*|[a-z][\w-]*)[ \t]+){0,3}([a-z]+s)\b")
+
+
+_NOT_MODIFIERS = DETERMINERS | PREPOSITIONS | POSSESSIVES | frozenset({"", "and", "or", "but", "said", "says", "told", "that"})
+
+
+def _plural_role_before(text: str, pos: int) -> Optional[tuple[int, int]]:
+    """The last plural role noun phrase ("Romanian health officials") written before ``pos``
+    in its paragraph, with up to three modifiers and no function word among them."""
+    found = None
+    for m in _PLURAL_ROLE.finditer(text, text.rfind("\n", 0, pos) + 1, pos):
+        noun = m.group(1)
+        if noun not in TITLES and noun[:-1] not in TITLES:
+            continue
+        words = list(re.finditer(r"\S+", m.group()))
+        k = 0
+        while k < len(words) - 1 and normalise(words[k].group()) in _NOT_MODIFIERS:
+            k += 1
+        found = (m.start() + words[k].start(), m.end())
+    return found
+
+
 def _last_mention_before(cluster: _Cluster, pos: int) -> int:
     return max((m.start for m in cluster.mentions if m.start < pos), default=-1)
 
@@ -465,6 +487,13 @@ def resolve_speakers(
             # "they": the nearest organisation or group before it, a single person only when none is.
             plural = [item for item in pools[None] if item[1].kind != "person" or is_group(item[1].name)]
             choice = _antecedent(plural, start, None, ahead=False) or _antecedent(pools[None], start, None)
+            group = _plural_role_before(text, start)  # "Romanian health officials said ... they said"
+            if group is not None and (choice is None or _last_mention_before(choice, start) < group[0]):
+                phrase = text[group[0] : group[1]]
+                # A speaker already known under this name keeps its name ("Black Lawmakers", not "top black lawmakers").
+                known = next((c for c in clusters if c.kind == "organisation" and same_organisation(c.name, phrase)), None)
+                choice = known or _join_organisation(clusters, phrase)
+                _add_mention(pools, choice, text, *group)
         elif kind == "description" and any(w in DEMONYMS for w in words) and not _is_plural_description(surface):
             # "the Italian": the person named last in the paragraph so far, even where the
             # tagger marked no Source ("Madrid coach Carlo Ancelotti was left to rue ...").

@@ -412,3 +412,10 @@ def test_they_takes_a_group_or_organisation_and_the_doctor_a_person():
     text = "The World Health Organization said a. Dr. Amara Okafor, an epidemiologist, spoke. The doctor said b."
     names = _names(text, ["The World Health Organization", "Dr. Amara Okafor, an epidemiologist", "The doctor"])
     assert names["The doctor"] == "Amara Okafor"
+
+
+def test_they_after_an_untagged_plural_role_phrase_takes_that_group():
+    text = ("The World Health Organization said a.\n\nRomanian health officials said the country had declared "
+            "an epidemic. \"Hospitals are under strain,\" they said.")
+    names = _names(text, ["The World Health Organization", "they"])
+    assert names["they"] == "Romanian health officials"  # named in the paragraph, never tagged as a Source
