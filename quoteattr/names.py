@@ -19,7 +19,6 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b|(?<=s)['\u2019](?=\s|$)")
 _NON_WORD = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 
-# Words that mark a name as an organisation rather than a person.
 # Nationalities used as nouns for people ("the Italian said", "the Egyptian forward"):
 # a description of a person, never an organisation's name.
 DEMONYMS = frozenset(
@@ -46,6 +45,7 @@ PLACE_NAMES = frozenset(
     rhode island""".replace("\n", "").replace("    ", "").split("|")
 )
 
+# Words that mark a name as an organisation rather than a person.
 ORGANISATION_WORDS = frozenset(
     """ministry office embassy government department agency council party committee commission
     union association institute university company corporation inc ltd llc group army navy police
