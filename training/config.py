@@ -31,6 +31,7 @@ class TrainConfig:
     backbone: str = field(default="minilm", metadata={"help": "installed backbone name (minilm) or a local model folder"})
     init_model: Optional[str] = field(default=None, metadata={"help": "fine-tune an existing quoteattr model folder instead of a fresh backbone"})
     num_layers: Optional[int] = field(default=None, metadata={"help": "keep only the first N encoder layers before training (a smaller, faster tagger)"})
+    intermediate_size: Optional[int] = field(default=None, metadata={"help": "keep only the N most important feed-forward units of every layer before training (training.prune)"})
     teacher_model: Optional[str] = field(default=None, metadata={"help": "quoteattr model folder whose outputs the student learns to match (distillation)"})
     distill_weight: float = field(default=0.5, metadata={"help": "with teacher_model: weight of the soft-label loss; gold labels get 1 minus it"})
     hidden_distill_weight: float = field(default=1.0, metadata={"help": "with teacher_model: weight of the last-hidden-state MSE (keeps the teacher's linker usable)"})

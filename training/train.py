@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from .config import ConfigError, TrainConfig, parse_args
 from .data import labelled_windows, load_documents
 from .distill import distillation_loss, freeze_embeddings
 from .metrics import evaluate_tagger
+from .prune import narrow_ffn, unit_importance
+
+PRUNE_WINDOWS = 256  # training windows the feed-forward units are ranked on (about 50 articles)
 
 
 def truncate_layers(model: Any, n: int) -> None:
@@ -36,6 +39,14 @@ def truncate_layers(model: Any, n: int) -> None:
         raise ConfigError(f"num_layers: {n} is not between 1 and the backbone's {len(layers)} layers")
     model.base_model.encoder.layer = layers[:n]
     model.config.num_hidden_layers = n
+
+
+def _unlabelled_batches(windows: Sequence[Any], tokenizer: Any, size: int = 8) -> Iterator[dict[str, Any]]:
+    import torch
+
+    for k in range(0, len(windows), size):
+        arrays = collate(windows[k : k + size], tokenizer.pad_token_id or 0)
+        yield {key: torch.from_numpy(arrays[key]) for key in ("input_ids", "token_type_ids", "attention_mask")}
 
 
 def _seed_everything(seed: int) -> None:
@@ -144,11 +155,14 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
         for param in teacher.parameters():
             param.requires_grad_(False)
         log(f"distilling from {cfg.teacher_model} (soft labels {cfg.distill_weight}, hidden states {cfg.hidden_distill_weight})")
-    model.to(device)
     train_docs = load_documents(cfg.train_data, cfg.texts_dir, cfg.max_train_docs)
     dev_docs = load_documents(cfg.dev_data, cfg.texts_dir) if cfg.dev_data else []
     log(f"training on {len(train_docs)} documents, evaluating on {len(dev_docs)}; device {device}")
     probe = labelled_windows(train_docs, tokenizer, settings.max_length, settings.stride, settings.use_casing)
+    if cfg.intermediate_size and not resuming:
+        narrow_ffn(model, cfg.intermediate_size, unit_importance(model, _unlabelled_batches(probe[:PRUNE_WINDOWS], tokenizer)))
+        log(f"feed-forward blocks narrowed to their {cfg.intermediate_size} most important units")
+    model.to(device)
     steps_per_epoch = math.ceil(len(probe) / cfg.batch_size)
     total_steps = steps_per_epoch * cfg.epochs
     warmup = int(cfg.warmup_ratio * total_steps)
