@@ -196,6 +196,14 @@ _NOT_GIVEN = frozenset(
 )
 
 
+def _never_given(word: str, key: str) -> bool:
+    """A word before a surname that is never part of the given name, in both
+    readers below: a title, determiner, organisation word, party, conjunction
+    or possessive (``key`` is the word normalised)."""
+    return (not key or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or key in _NOT_GIVEN
+            or bool(POSSESSIVE_WORD.search(word)))
+
+
 def fullest_person_name(text: str, name: str) -> str:
     """A two-or-more-word ``name`` with the given name the article writes before
     it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
@@ -222,8 +230,7 @@ def fullest_person_name(text: str, name: str) -> str:
                 for w in reversed(words):
                     key = normalise(w)
                     sentence_end = w.endswith(".") and len(w) > 2
-                    if (not key or sentence_end or key in TITLES or key in DETERMINERS or key in ORGANISATION_WORDS or key in _NOT_GIVEN
-                            or POSSESSIVE_WORD.search(w)):
+                    if sentence_end or _never_given(w, key):
                         break
                     keep.append(w)
                 keep.reverse()
@@ -257,8 +264,7 @@ def full_name_at_first_mention(text: str, surname: str) -> Optional[str]:
     for w in reversed(before.group(1).split()):
         key = normalise(w)
         initial = bool(re.fullmatch(r"(?:[A-Z]\.){1,2}", w))
-        if (not key or (w.endswith(".") and not initial) or key in TITLES or key in DETERMINERS or key in FUNCTION_WORDS
-                or key in _NOT_GIVEN or key in ORGANISATION_WORDS or POSSESSIVE_WORD.search(w) or (w.isupper() and not initial)):
+        if _never_given(w, key) or (w.endswith(".") and not initial) or key in FUNCTION_WORDS or (w.isupper() and not initial):
             break
         given.append(w)
     if not given or len(given) > 2 or not any(len(w) > 2 for w in given):
