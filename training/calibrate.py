@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 
@@ -20,9 +20,10 @@ from quoteattr.inference import plan_windows
 from quoteattr.inputs import Article, read_inputs
 from quoteattr.modeling import ModelError, load_runtime_tagger
 from quoteattr.quantize import CALIBRATION_FILE, CalibrationError, input_ranges, save_calibration
-from quoteattr.tagging import collate, tokenize_documents
+from quoteattr.tagging import tokenize_documents
 
 from .config import CalibrateConfig, ConfigError, parse_args
+from .data import model_inputs
 
 
 def calibrate_folder(model_dir: str | Path, texts: Sequence[str], max_windows: int = 512) -> Path:
@@ -40,14 +41,7 @@ def calibrate_folder(model_dir: str | Path, texts: Sequence[str], max_windows: i
     windows = windows[:max_windows]
     if not windows:
         raise CalibrationError("no text to calibrate on: every given text is empty")
-    pad = tokenizer.pad_token_id or 0
-
-    def batches() -> Iterator[dict[str, torch.Tensor]]:
-        for k in range(0, len(windows), 8):
-            arrays = collate(windows[k : k + 8], pad)
-            yield {key: torch.from_numpy(arrays[key]) for key in ("input_ids", "token_type_ids", "attention_mask")}
-
-    return save_calibration(model_dir, input_ranges(model, batches()))
+    return save_calibration(model_dir, input_ranges(model, model_inputs(windows, tokenizer.pad_token_id or 0)))
 
 
 def _read_texts(path: str) -> list[str]:

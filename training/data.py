@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 
 from quoteattr.gold import GoldDocument, load_gold
 from quoteattr.marks import DOUBLE, SINGLE, find_mark_pairs
-from quoteattr.tagging import Window, make_windows, token_labels, tokenize_document
+from quoteattr.tagging import Window, collate, make_windows, token_labels, tokenize_document
 
 STYLES = ("straight", "curly", "single")
 _STRAIGHTEN = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"})
@@ -79,3 +79,13 @@ def labelled_windows(
             make_windows(tokens, i, tokenizer.cls_token_id, tokenizer.sep_token_id, max_length, stride, use_casing, labels)
         )
     return windows
+
+
+def model_inputs(windows: Sequence[Window], pad_id: int, size: int = 8) -> Iterator[dict[str, Any]]:
+    """Batches of ``windows`` as model keyword tensors without labels: what calibration
+    and feed-forward ranking feed the model."""
+    import torch
+
+    for k in range(0, len(windows), size):
+        arrays = collate(windows[k : k + size], pad_id)
+        yield {key: torch.from_numpy(arrays[key]) for key in ("input_ids", "token_type_ids", "attention_mask")}

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from quoteattr.tagging import collate
 from .calibrate import calibrate_folder
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
-from .data import labelled_windows, load_documents
+from .data import labelled_windows, load_documents, model_inputs
 from .distill import distillation_loss, freeze_embeddings
 from .metrics import evaluate_tagger
 from .prune import narrow_ffn, unit_importance
@@ -39,14 +39,6 @@ def truncate_layers(model: Any, n: int) -> None:
         raise ConfigError(f"num_layers: {n} is not between 1 and the backbone's {len(layers)} layers")
     model.base_model.encoder.layer = layers[:n]
     model.config.num_hidden_layers = n
-
-
-def _unlabelled_batches(windows: Sequence[Any], tokenizer: Any, size: int = 8) -> Iterator[dict[str, Any]]:
-    import torch
-
-    for k in range(0, len(windows), size):
-        arrays = collate(windows[k : k + size], tokenizer.pad_token_id or 0)
-        yield {key: torch.from_numpy(arrays[key]) for key in ("input_ids", "token_type_ids", "attention_mask")}
 
 
 def _seed_everything(seed: int) -> None:
@@ -160,7 +152,7 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
     log(f"training on {len(train_docs)} documents, evaluating on {len(dev_docs)}; device {device}")
     probe = labelled_windows(train_docs, tokenizer, settings.max_length, settings.stride, settings.use_casing)
     if cfg.intermediate_size and not resuming:
-        narrow_ffn(model, cfg.intermediate_size, unit_importance(model, _unlabelled_batches(probe[:PRUNE_WINDOWS], tokenizer)))
+        narrow_ffn(model, cfg.intermediate_size, unit_importance(model, model_inputs(probe[:PRUNE_WINDOWS], tokenizer.pad_token_id or 0)))
         log(f"feed-forward blocks narrowed to their {cfg.intermediate_size} most important units")
     model.to(device)
     steps_per_epoch = math.ceil(len(probe) / cfg.batch_size)
