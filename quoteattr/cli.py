@@ -211,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--model", nargs="?", const="", default=None,
                         help="a quoteattr model folder to run (no value: the shipped default model)")
     source.add_argument("--baseline", choices=["marks"], help="score the no-model baseline instead")
-    source.add_argument("--fast", action="store_true", help="run the shipped fast model (4-layer distilled, int8)")
+    source.add_argument("--fast", action="store_true", help="run the shipped fast model (5-layer distilled student, int8)")
     ev.add_argument("--int8", action="store_true", help="with --model: run the dynamic int8 encoder (faster on CPUs)")
     ev.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     ev.add_argument("--workers", type=_workers, default="auto", help=WORKERS_HELP)
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     at.add_argument("--model", help="quoteattr model folder (default: the shipped model)")
     at.add_argument("--batch-size", type=int, help=f"windows per forward pass (default {DEFAULT_BATCH_SIZE}; {INT8_BATCH_SIZE} with --int8)")
     at.add_argument("--int8", action="store_true", help="dynamic int8 encoder: faster on CPUs, accuracy change in RESULTS.md")
-    at.add_argument("--fast", action="store_true", help="the shipped 4-layer distilled model in int8: fastest, accuracy in RESULTS.md")
+    at.add_argument("--fast", action="store_true", help="the shipped 5-layer distilled student in int8: fastest, accuracy in RESULTS.md")
     at.add_argument("--full-text", action="store_true", help="tag the whole article, not only up to its last quotation (slower; see quoteattr.focus)")
     at.add_argument("--workers", type=_workers, default="auto", help=WORKERS_HELP)
     at.add_argument("--show", action="store_true", help="also print each quote with its speaker")

