@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 from quoteattr.modeling import ModelError, load_tagger
 from training.average import average_folders, main
@@ -17,8 +17,6 @@ def _two_models(tmp_path, texts):
     second = tiny_model_dir(tmp_path / "b", texts)
     state = load_file(str(second / "model.safetensors"))
     torch.manual_seed(5)
-    from safetensors.torch import save_file
-
     save_file({k: (v + torch.randn_like(v) if v.is_floating_point() else v).contiguous() for k, v in state.items()},
               str(second / "model.safetensors"), metadata={"format": "pt"})
     return first, second
@@ -48,8 +46,6 @@ def test_models_of_different_shapes_are_refused(tmp_path, fixture_records):
     first, second = _two_models(tmp_path, texts)
     state = load_file(str(second / "model.safetensors"))
     key = next(k for k in state if k.endswith("intermediate.dense.weight"))
-    from safetensors.torch import save_file
-
     state[key] = state[key][:10].contiguous()
     save_file(state, str(second / "model.safetensors"), metadata={"format": "pt"})
     with pytest.raises(ModelError, match="has shape"):
