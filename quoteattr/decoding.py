@@ -340,8 +340,8 @@ def detect_quotes(
     """Outer quotation-mark pairs whose inside the tagger reads as Content (page titles never).
 
     A pair below ``threshold`` but above SIBLING_MIN is kept when its sentence
-    holds a kept quote: marks beside an attributed quote ("exchanged “friendly”
-    messages, calling for “mutual trust”") quote the same speaker far more
+    holds a kept quote: marks beside an attributed quote ("sent “warm” notes,
+    calling for “shared resolve”") quote the same speaker far more
     often than they scare-quote.
     """
     pairs = outer_pairs(find_mark_pairs(text)) if pairs is None else pairs

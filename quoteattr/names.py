@@ -91,7 +91,7 @@ def speaker_kind(entry: SpeakerEntry) -> str:
 def matches_speaker(predicted: Optional[str], entry: SpeakerEntry) -> bool:
     """Whether a predicted canonical name refers to the gold speaker ``entry``.
 
-    A conjoined prediction ("Tehran and Islamabad") names each of its parts,
+    A conjoined prediction ("Oslo and Helsinki") names each of its parts,
     so it is right when one part is: gold credits such quotes to every part.
     """
     if not predicted:

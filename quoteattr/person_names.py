@@ -1,6 +1,6 @@
 """Personal names in speaker mentions and in the narrative.
 
-A mention such as "Pakistan's Foreign Minister, Jalil Abbas Jilani" or "Kenji
+A mention such as "Norway's Trade Minister, Ingrid Marie Solberg" or "Kenji
 Morimoto, chief economist at Daiwa" holds a person's name among titles, roles,
 appositions and affiliations; the resolver (``quoteattr.speakers``) needs that
 name, the person's gender where a title states it, and names the narrative
@@ -112,7 +112,7 @@ def _segment_name(text: str) -> Optional[str]:
     checked = tail if role_before else words
     if any(normalise(w) in ORGANISATION_WORDS for w in checked):
         return None
-    # A possessive country before a title ("Iran's Foreign Minister X") is not part of the name.
+    # A possessive country before a title ("Chile's Foreign Minister X") is not part of the name.
     tail = [w for w in tail if not POSSESSIVE_WORD.search(w)]
     if not tail:
         return None
@@ -136,7 +136,7 @@ def person_name(text: str) -> Optional[str]:
     like one: "Saudi Arabia", "New Zealand").
 
     Appositions are read by their commas: "Tom Becker, who runs a bakery" names
-    its first part; "Pakistan's Foreign Minister, Jalil Abbas Jilani" (a role,
+    its first part; "Norway's Trade Minister, Ingrid Marie Solberg" (a role,
     then a name) names its second.
     """
     name = _person_name(text)
@@ -154,7 +154,7 @@ def _person_name(text: str) -> Optional[str]:
     first, last = words_of(segments[0])[0], words_of(segments[0])[-1]
     if normalise(last) in ORGANISATION_WORDS:
         return None  # "The company, Harmon Automotive": an organisation in apposition
-    # A role, then a name ("Pakistan's Foreign Minister, Jalil Abbas Jilani"), or a description
+    # A role, then a name ("Norway's Trade Minister, Ingrid Marie Solberg"), or a description
     # opening with a determiner ("His former partner at Lenox, Lawrence B. Cummings").
     if normalise(last) in TITLES or not last[:1].isupper() or normalise(first) in DETERMINERS | POSSESSIVES:
         second = words_of(segments[1])
@@ -206,8 +206,8 @@ def _never_given(word: str, key: str) -> bool:
 
 def fullest_person_name(text: str, name: str) -> str:
     """A two-or-more-word ``name`` with the given name the article writes before
-    it after a title elsewhere ("Amir Abdollahian" -> "Hossein Amir Abdollahian"
-    from "Foreign Minister Hossein Amir Abdollahian"), even where that form is
+    it after a title elsewhere ("Garcia Lopez" -> "Maria Garcia Lopez"
+    from "Health Minister Maria Garcia Lopez"), even where that form is
     not a speaker mention.
 
     Deliberately narrow: a bare surname is not extended here (the article may

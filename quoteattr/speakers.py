@@ -146,7 +146,7 @@ def same_organisation(a: str, b: str) -> bool:
 
 
 def is_group(name: str) -> bool:
-    """A conjoined mention of several speakers ("Tehran and Islamabad")."""
+    """A conjoined mention of several speakers ("Oslo and Helsinki")."""
     return bool(re.search(r"\s(and|&)\s", name))
 
 
@@ -503,7 +503,7 @@ def resolve_speakers(
                 choice = _join_person(clusters, named[2])
                 _add_mention(pools, choice, text, named[0], named[1])
         elif kind == "description" and _is_plural_description(surface):
-            choice = _nearest_before(pools[None], start, lambda c: is_group(c.name))  # "Tehran and Islamabad"
+            choice = _nearest_before(pools[None], start, lambda c: is_group(c.name))  # "Oslo and Helsinki"
             found = _group_named_before(text, start) if choice is None else None
             if found is not None:  # "Ruritania and Lusitania signed an accord that both governments ..."
                 choice = _join_organisation(clusters, text[found[0] : found[1]])

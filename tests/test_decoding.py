@@ -28,17 +28,17 @@ def _probs(text: str, labels: dict[str, dict[str, float]]):
 
 
 def test_cue_without_source_recovers_the_likeliest_speaker_in_its_sentence():
-    text = 'Tehran and Islamabad exchanged messages, calling for "mutual trust". Officials met later.'
+    text = 'Oslo and Helsinki exchanged messages, calling for "shared resolve". Officials met later.'
     doc, probs = _probs(text, {
-        "Tehran": {"B-SOURCE": 0.15}, "Islamabad": {"I-SOURCE": 0.09},
+        "Oslo": {"B-SOURCE": 0.15}, "Helsinki": {"I-SOURCE": 0.09},
         "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
-        "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9}, "Officials": {"B-SOURCE": 0.3},
+        "shared": {"I-CONTENT": 0.9}, "resolve": {"I-CONTENT": 0.9}, "Officials": {"B-SOURCE": 0.3},
     })
     pairs = outer_pairs(find_mark_pairs(text))
     quotes = [p for p, _ in detect_quotes(text, doc, probs, 0.5, pairs)]
     spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, quotes)
     sources = [text[s.start:s.end] for s in spans if s.role == "SOURCE"]
-    assert sources == ["Tehran and Islamabad"]  # the conjunction joins both names; the next sentence is untouched
+    assert sources == ["Oslo and Helsinki"]  # the conjunction joins both names; the next sentence is untouched
 
 
 def test_no_recovery_without_a_quote_or_below_the_floor():
@@ -69,11 +69,11 @@ def test_lone_letter_sources_name_nobody_but_i_does():
 
 
 def test_weak_marks_beside_a_quote_in_one_sentence_are_kept():
-    text = 'They sent "friendly" notes, calling for "mutual trust". A "so-called" plan failed.'
-    doc, probs = _probs(text, {"friendly": {"I-CONTENT": 0.2}, "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9},
+    text = 'They sent "warm" notes, calling for "shared resolve". A "so-called" plan failed.'
+    doc, probs = _probs(text, {"warm": {"I-CONTENT": 0.2}, "shared": {"I-CONTENT": 0.9}, "resolve": {"I-CONTENT": 0.9},
                                "so": {"I-CONTENT": 0.2}, "called": {"I-CONTENT": 0.2}})
     kept = [text[p.start:p.end] for p, _ in detect_quotes(text, doc, probs, 0.5)]
-    assert kept == ["friendly", "mutual trust"]  # the weak pair in another sentence stays out
+    assert kept == ["warm", "shared resolve"]  # the weak pair in another sentence stays out
 
 
 def _pair(text: str, inside: str):
@@ -99,12 +99,12 @@ def _sources(text: str, labels: dict[str, dict[str, float]]) -> list[str]:
 
 
 def test_a_recovered_speaker_of_function_words_only_gives_way_to_the_next_likeliest():
-    text = 'The conversation came after Islamabad sent notes, calling for "mutual trust".'
-    labels = {"The": {"B-SOURCE": 0.06}, "Islamabad": {"B-SOURCE": 0.045}, "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
-              "mutual": {"I-CONTENT": 0.9}, "trust": {"I-CONTENT": 0.9}}
-    assert _sources(text, labels) == ["Islamabad"]  # not a lone "The"
+    text = 'The conversation came after Helsinki sent notes, calling for "shared resolve".'
+    labels = {"The": {"B-SOURCE": 0.06}, "Helsinki": {"B-SOURCE": 0.045}, "calling": {"B-CUE": 0.9}, "for": {"I-CUE": 0.9},
+              "shared": {"I-CONTENT": 0.9}, "resolve": {"I-CONTENT": 0.9}}
+    assert _sources(text, labels) == ["Helsinki"]  # not a lone "The"
     labels["The"] = {"B-SOURCE": 0.6}  # even when the tagger itself reads it as a Source
-    labels["Islamabad"] = {}
+    labels["Helsinki"] = {}
     assert "The" not in _sources(text, labels)
 
 
@@ -133,9 +133,9 @@ def test_sources_joined_by_and_become_one_conjoined_speaker():
 def test_wire_datelines_are_places_not_speakers():
     from quoteattr.decoding import in_dateline
 
-    text = 'VALDORA - Ruritania signed, calling it "a model." \nBUENOS AIRES, March 4 (Wire) - Talks ended.\nIslamabad: Officials met.'
+    text = 'VALDORA - Ruritania signed, calling it "a model." \nBUENOS AIRES, March 4 (Wire) - Talks ended.\nHelsinki: Officials met.'
     assert in_dateline(text, 0) and in_dateline(text, text.index("AIRES"))
-    assert not in_dateline(text, text.index("Ruritania")) and not in_dateline(text, text.index("Islamabad"))
+    assert not in_dateline(text, text.index("Ruritania")) and not in_dateline(text, text.index("Helsinki"))
     doc, probs = _probs(text, {"VALDORA": {"B-SOURCE": 0.9}, "calling": {"B-CUE": 0.9}, "model": {"I-CONTENT": 0.9}})
     pairs = outer_pairs(find_mark_pairs(text))
     spans = recover_sources(text, doc, probs, decode_spans(doc, probs), pairs, pairs)
