@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quoteattr.decoding import _Sentences, detect_quotes, is_page_title, join_conjoined_sources, recover_sources
+from quoteattr.decoding import _Sentences, coordinated_scores, detect_quotes, is_page_title, join_conjoined_sources, recover_sources
 from quoteattr.marks import find_mark_pairs, outer_pairs
 from quoteattr.tagging import LABELS, RoleSpan, decode_spans, tokenize_document
 
@@ -74,6 +74,21 @@ def test_weak_marks_beside_a_quote_in_one_sentence_are_kept():
                                "so": {"I-CONTENT": 0.2}, "called": {"I-CONTENT": 0.2}})
     kept = [text[p.start:p.end] for p, _ in detect_quotes(text, doc, probs, 0.5)]
     assert kept == ["warm", "shared resolve"]  # the weak pair in another sentence stays out
+
+
+def test_coordinated_marks_are_decided_together():
+    text = 'Leaders called the talks "cordial" and "open", then left. A "so-called" plan, "new" or "old", failed.'
+    doc, probs = _probs(text, {"cordial": {"I-CONTENT": 0.03}, "open": {"I-CONTENT": 0.8},
+                               "so": {"I-CONTENT": 0.2}, "called": {"I-CONTENT": 0.2}, "new": {"I-CONTENT": 0.1}, "old": {"I-CONTENT": 0.3}})
+    found = [(text[p.start:p.end], round(score, 2)) for p, score in detect_quotes(text, doc, probs, 0.5)]
+    assert found == [("cordial", 0.8), ("open", 0.8)]  # far below even the sibling floor, yet one phrase with "open"
+    # A coordinated group of weak pairs stays out: the group's best score decides, it adds no evidence.
+    pairs = outer_pairs(find_mark_pairs(text))
+    assert coordinated_scores(text, pairs, [0.1, 0.8, 0.2, 0.1, 0.3]) == [0.8, 0.8, 0.2, 0.3, 0.3]
+    # Only a comma or a coordinator joins pairs: a verb or a sentence between them does not.
+    apart = 'He said "yes" and said "no". "One." "Two."'
+    pairs = outer_pairs(find_mark_pairs(apart))
+    assert coordinated_scores(apart, pairs, [0.9, 0.1, 0.9, 0.1]) == [0.9, 0.1, 0.9, 0.1]
 
 
 def _pair(text: str, inside: str):

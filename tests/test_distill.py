@@ -108,3 +108,38 @@ def test_fast_selects_the_shipped_student_and_refuses_a_path_too(tmp_path, fixtu
     (tmp_path / "a.txt").write_text(fixture_records[0]["text"], encoding="utf-8")
     assert main(["attribute", str(tmp_path / "a.txt"), "--model", str(folder), "--fast", "-o", str(tmp_path / "o.jsonl")]) == 2
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_layer_map_matches_each_student_layer_to_its_teacher_layer():
+    torch.manual_seed(1)
+    mask = torch.ones(1, 4, dtype=torch.long)
+    logits = torch.randn(1, 4, 7)
+    teacher = [torch.randn(1, 4, 3) for _ in range(4)]  # embeddings + 3 layers
+    student = [teacher[0], teacher[1], teacher[3]]  # 2 layers: the first, then the teacher's last
+    s_out = SimpleNamespace(logits=logits, hidden_states=tuple(student))
+    t_out = SimpleNamespace(logits=logits, hidden_states=tuple(teacher))
+    _, mse = distillation_loss(s_out, t_out, mask, 2.0, 1.0, [1, 3])
+    assert float(mse) == 0.0
+    _, mse = distillation_loss(s_out, t_out, mask, 2.0, 1.0, [1, 2])  # layer 2 of the student is not layer 2 of the teacher
+    assert float(mse) == pytest.approx(float(((teacher[3] - teacher[2]) ** 2).mean()) / 2)
+    s_out = SimpleNamespace(logits=logits, hidden_states=(teacher[0], teacher[2], teacher[3]))
+    _, mse = distillation_loss(s_out, t_out, mask, 2.0, 1.0)  # no map: the last layers only
+    assert float(mse) == 0.0
+
+
+def test_hidden_distill_layers_from_yaml_or_flag_and_checked_against_the_models(tmp_path, fixture_jsonl, fixture_records):
+    from training.config import ConfigError, parse_args
+
+    base = ["--train-data", "x", "--output-dir", "y"]
+    assert parse_args(base + ["--hidden-distill-layers", "1, 2,4"]).hidden_distill_layers == [1, 2, 4]
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("train_data: x\noutput_dir: y\nhidden_distill_layers: [2, 3]\n")
+    assert parse_args(["--config", str(cfg)]).hidden_distill_layers == [2, 3]
+    with pytest.raises(ConfigError, match="hidden_distill_layers.*int"):
+        parse_args(base + ["--hidden-distill-layers", "1,two"])
+    with pytest.raises(ConfigError, match="has 2 entries; the student has 1"):
+        _train_student(tmp_path, fixture_jsonl, fixture_records, hidden_distill_layers=[1, 2])
+    with pytest.raises(ConfigError, match="teacher layer 9 does not exist"):
+        _train_student(tmp_path, fixture_jsonl, fixture_records, hidden_distill_layers=[9])
+    teacher_dir, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records, hidden_distill_layers=[2])
+    assert (student_dir / "model.safetensors").exists()

@@ -35,6 +35,7 @@ class TrainConfig:
     teacher_model: Optional[str] = field(default=None, metadata={"help": "quoteattr model folder whose outputs the student learns to match (distillation)"})
     distill_weight: float = field(default=0.5, metadata={"help": "with teacher_model: weight of the soft-label loss; gold labels get 1 minus it"})
     hidden_distill_weight: float = field(default=1.0, metadata={"help": "with teacher_model: weight of the last-hidden-state MSE (keeps the teacher's linker usable)"})
+    hidden_distill_layers: Optional[list[int]] = field(default=None, metadata={"help": "with teacher_model: the teacher layer (1-based) each student layer's output matches, e.g. 1,2,3,4,6; default the last layers only"})
     distill_temperature: float = field(default=2.0, metadata={"help": "with teacher_model: softmax temperature of the soft labels"})
     freeze_embeddings: bool = field(default=False, metadata={"help": "do not train the embedding block (a student can then share the teacher's)"})
     use_casing: bool = field(default=True, metadata={"help": "feed each token's capitalisation as its token type (uncased backbones)"})
@@ -94,6 +95,11 @@ def _coerce(key: str, value: Any, hint: Any) -> Any:
         if type(None) in getattr(hint, "__args__", ()):
             return None
         raise ConfigError(f"config key {key!r} cannot be empty")
+    if getattr(base, "__origin__", None) is list:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise ConfigError(f"config key {key!r} must be a list (YAML list or comma-separated), got {value!r}")
+        return [_coerce(key, item.strip() if isinstance(item, str) else item, base.__args__[0]) for item in items]
     if base is bool:
         if isinstance(value, bool):
             return value

@@ -9,7 +9,16 @@ so the teacher's linker stays meaningful on the student's states).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional, Sequence
+
+
+def check_layer_map(layer_map: Sequence[int], student_layers: int, teacher_layers: int) -> None:
+    """Refuse a hidden_distill_layers list that does not fit the two models."""
+    if len(layer_map) != student_layers:
+        raise ValueError(f"hidden_distill_layers has {len(layer_map)} entries; the student has {student_layers}")
+    bad = [t for t in layer_map if not 1 <= t <= teacher_layers]
+    if bad:
+        raise ValueError(f"hidden_distill_layers: teacher layer {bad[0]} does not exist (the teacher has 1..{teacher_layers})")
 
 
 def freeze_embeddings(model: Any) -> int:
@@ -25,11 +34,22 @@ def freeze_embeddings(model: Any) -> int:
     return frozen
 
 
-def distillation_loss(student_out: Any, teacher_out: Any, attention_mask: Any, temperature: float, hidden_weight: float) -> tuple[Any, Any]:
+def distillation_loss(
+    student_out: Any,
+    teacher_out: Any,
+    attention_mask: Any,
+    temperature: float,
+    hidden_weight: float,
+    layer_map: Optional[Sequence[int]] = None,
+) -> tuple[Any, Any]:
     """(soft-label KL, hidden-state MSE) averaged over the real (unpadded) tokens.
 
     The KL term is scaled by ``temperature**2`` so its gradients keep their
-    size whatever the temperature (Hinton et al., 2015).
+    size whatever the temperature (Hinton et al., 2015). Without
+    ``layer_map`` only the last hidden states are matched; with it, student
+    layer ``i + 1`` matches teacher layer ``layer_map[i]`` (1-based, as in
+    ``hidden_states``) and the MSE is the mean over those pairs: every layer
+    then gets a target of its own instead of learning only through the last.
     """
     import torch
     from torch.nn import functional as F
@@ -40,7 +60,10 @@ def distillation_loss(student_out: Any, teacher_out: Any, attention_mask: Any, t
     kl = F.kl_div(F.log_softmax(s_logits, -1), F.log_softmax(t_logits, -1), log_target=True, reduction="batchmean")
     kl = kl * temperature**2
     if hidden_weight:
-        mse = F.mse_loss(student_out.hidden_states[-1][mask], teacher_out.hidden_states[-1][mask])
+        pairs = [(-1, -1)] if layer_map is None else list(enumerate(layer_map, start=1))
+        mse = torch.stack(
+            [F.mse_loss(student_out.hidden_states[s][mask], teacher_out.hidden_states[t][mask]) for s, t in pairs]
+        ).mean()
     else:
         mse = torch.zeros((), device=kl.device)
     return kl, mse

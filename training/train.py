@@ -25,7 +25,7 @@ from .calibrate import calibrate_folder
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
 from .data import labelled_windows, load_documents, model_inputs
-from .distill import distillation_loss, freeze_embeddings
+from .distill import check_layer_map, distillation_loss, freeze_embeddings
 from .metrics import evaluate_tagger
 from .prune import narrow_ffn, unit_importance
 
@@ -143,6 +143,11 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
                 f"hidden_distill_weight: the teacher's hidden size {teacher.config.hidden_size} differs from the student's "
                 f"{model.config.hidden_size}; set it to 0"
             )
+        if cfg.hidden_distill_layers is not None:
+            try:
+                check_layer_map(cfg.hidden_distill_layers, model.config.num_hidden_layers, teacher.config.num_hidden_layers)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
         teacher.to(device).eval()
         for param in teacher.parameters():
             param.requires_grad_(False)
@@ -180,7 +185,7 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
                 s_out = model(**batch, output_hidden_states=True)
                 with torch.no_grad():
                     t_out = teacher(**{name: v for name, v in batch.items() if name != "labels"}, output_hidden_states=True)
-                kl, mse = distillation_loss(s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight)
+                kl, mse = distillation_loss(s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight, cfg.hidden_distill_layers)
                 loss = (1 - cfg.distill_weight) * s_out.loss + cfg.distill_weight * kl + cfg.hidden_distill_weight * mse
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
