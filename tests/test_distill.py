@@ -143,3 +143,38 @@ def test_hidden_distill_layers_from_yaml_or_flag_and_checked_against_the_models(
         _train_student(tmp_path, fixture_jsonl, fixture_records, hidden_distill_layers=[9])
     teacher_dir, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records, hidden_distill_layers=[2])
     assert (student_dir / "model.safetensors").exists()
+
+
+def test_source_tokens_weigh_more_in_both_label_losses():
+    from training.distill import role_token_weights, weighted_cross_entropy
+
+    labels = torch.tensor([[0, 3, 4, -100]])
+    teacher_logits = torch.zeros(1, 4, 7)
+    teacher_logits[0, 0, 3] = 5.0  # the teacher reads token 0 as a Source the gold misses
+    weights = role_token_weights(labels, teacher_logits, (3, 4), 2.0)
+    assert weights.tolist() == [[2.0, 2.0, 2.0, 1.0]]
+    teacher_logits[0, 0, 3] = 0.0
+    weights = role_token_weights(labels, teacher_logits, (3, 4), 3.0)
+    assert weights.tolist() == [[1.0, 3.0, 3.0, 1.0]]
+
+    logits = torch.randn(1, 4, 7)
+    unweighted = torch.nn.functional.cross_entropy(logits[0, :3], labels[0, :3])
+    assert float(weighted_cross_entropy(logits, labels, torch.ones(1, 4))) == pytest.approx(float(unweighted))
+    per_token = torch.nn.functional.cross_entropy(logits[0, :3], labels[0, :3], reduction="none")
+    expected = (per_token[0] + 3 * per_token[1] + 3 * per_token[2]) / 7  # the ignored token weighs nothing
+    assert float(weighted_cross_entropy(logits, labels, weights)) == pytest.approx(float(expected))
+
+    mask = torch.tensor([[1, 1, 1, 0]])
+    student = _outputs(logits, torch.zeros(1, 4, 2))
+    teacher = _outputs(torch.randn(1, 4, 7), torch.zeros(1, 4, 2))
+    plain, _ = distillation_loss(student, teacher, mask, 1.0, 0.0)
+    same, _ = distillation_loss(student, teacher, mask, 1.0, 0.0, token_weights=torch.ones(1, 4))
+    heavy, _ = distillation_loss(student, teacher, mask, 1.0, 0.0, token_weights=torch.tensor([[1.0, 1.0, 1.0, 50.0]]))
+    assert float(same) == pytest.approx(float(plain)) and float(heavy) == pytest.approx(float(plain))  # padding ignored
+    tilted, _ = distillation_loss(student, teacher, mask, 1.0, 0.0, token_weights=torch.tensor([[9.0, 1.0, 1.0, 1.0]]))
+    assert float(tilted) != pytest.approx(float(plain))
+
+
+def test_a_source_weighted_student_trains(tmp_path, fixture_jsonl, fixture_records):
+    _, student_dir = _train_student(tmp_path, fixture_jsonl, fixture_records, source_loss_weight=2.0)
+    assert (student_dir / "model.safetensors").exists()

@@ -36,6 +36,7 @@ class TrainConfig:
     distill_weight: float = field(default=0.5, metadata={"help": "with teacher_model: weight of the soft-label loss; gold labels get 1 minus it"})
     hidden_distill_weight: float = field(default=1.0, metadata={"help": "with teacher_model: weight of the last-hidden-state MSE (keeps the teacher's linker usable)"})
     hidden_distill_layers: Optional[list[int]] = field(default=None, metadata={"help": "with teacher_model: the teacher layer (1-based) each student layer's output matches, e.g. 1,2,3,4,6; default the last layers only"})
+    source_loss_weight: float = field(default=1.0, metadata={"help": "with teacher_model: weight of tokens the gold or the teacher labels Source, in both label losses (1 = unweighted)"})
     distill_temperature: float = field(default=2.0, metadata={"help": "with teacher_model: softmax temperature of the soft labels"})
     freeze_embeddings: bool = field(default=False, metadata={"help": "do not train the embedding block (a student can then share the teacher's)"})
     use_casing: bool = field(default=True, metadata={"help": "feed each token's capitalisation as its token type (uncased backbones)"})

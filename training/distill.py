@@ -41,6 +41,7 @@ def distillation_loss(
     temperature: float,
     hidden_weight: float,
     layer_map: Optional[Sequence[int]] = None,
+    token_weights: Any = None,
 ) -> tuple[Any, Any]:
     """(soft-label KL, hidden-state MSE) averaged over the real (unpadded) tokens.
 
@@ -50,6 +51,7 @@ def distillation_loss(
     layer ``i + 1`` matches teacher layer ``layer_map[i]`` (1-based, as in
     ``hidden_states``) and the MSE is the mean over those pairs: every layer
     then gets a target of its own instead of learning only through the last.
+    ``token_weights`` (batch x tokens) turns the KL into a weighted mean.
     """
     import torch
     from torch.nn import functional as F
@@ -57,7 +59,12 @@ def distillation_loss(
     mask = attention_mask.bool()
     s_logits = student_out.logits[mask] / temperature
     t_logits = teacher_out.logits[mask] / temperature
-    kl = F.kl_div(F.log_softmax(s_logits, -1), F.log_softmax(t_logits, -1), log_target=True, reduction="batchmean")
+    per_token = F.kl_div(F.log_softmax(s_logits, -1), F.log_softmax(t_logits, -1), log_target=True, reduction="none").sum(-1)
+    if token_weights is None:
+        kl = per_token.mean()
+    else:
+        w = token_weights[mask]
+        kl = (per_token * w).sum() / w.sum()
     kl = kl * temperature**2
     if hidden_weight:
         pairs = [(-1, -1)] if layer_map is None else list(enumerate(layer_map, start=1))
@@ -67,3 +74,28 @@ def distillation_loss(
     else:
         mse = torch.zeros((), device=kl.device)
     return kl, mse
+
+
+def role_token_weights(labels: Any, teacher_logits: Any, label_ids: Sequence[int], weight: float) -> Any:
+    """Per-token loss weights: ``weight`` where the gold label or the teacher's
+    likeliest label is one of ``label_ids`` (e.g. B/I-SOURCE), 1 elsewhere.
+
+    The student's largest loss against its teacher is in Source spans; this
+    spends more of its capacity there. Teacher labels count too, so a span the
+    teacher tags but the gold misses still pulls.
+    """
+    import torch
+
+    ids = torch.tensor(list(label_ids), device=labels.device)
+    hit = torch.isin(labels, ids) | torch.isin(teacher_logits.argmax(-1), ids)
+    return torch.where(hit, torch.full_like(labels, weight, dtype=teacher_logits.dtype), torch.ones_like(labels, dtype=teacher_logits.dtype))
+
+
+def weighted_cross_entropy(logits: Any, labels: Any, weights: Any) -> Any:
+    """Gold-label cross-entropy as a weighted mean over labelled tokens (-100 ignored)."""
+    from torch.nn import functional as F
+
+    keep = labels != -100
+    per_token = F.cross_entropy(logits[keep], labels[keep], reduction="none")
+    w = weights[keep]
+    return (per_token * w).sum() / w.sum()

@@ -19,15 +19,17 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from quoteattr.modeling import ModelError, TaggerSettings, build_tagger, load_tagger, save_tagger
-from quoteattr.tagging import collate
+from quoteattr.tagging import LABELS, collate
 
 from .calibrate import calibrate_folder
 from .card import write_model_card
 from .config import ConfigError, TrainConfig, parse_args
 from .data import labelled_windows, load_documents, model_inputs
-from .distill import check_layer_map, distillation_loss, freeze_embeddings
+from .distill import check_layer_map, distillation_loss, freeze_embeddings, role_token_weights, weighted_cross_entropy
 from .metrics import evaluate_tagger
 from .prune import narrow_ffn, unit_importance
+
+SOURCE_LABELS = (LABELS.index("B-SOURCE"), LABELS.index("I-SOURCE"))
 
 PRUNE_WINDOWS = 256  # training windows the feed-forward units are ranked on (about 50 articles)
 
@@ -185,8 +187,15 @@ def train(cfg: TrainConfig, log=print) -> dict[str, Any]:
                 s_out = model(**batch, output_hidden_states=True)
                 with torch.no_grad():
                     t_out = teacher(**{name: v for name, v in batch.items() if name != "labels"}, output_hidden_states=True)
-                kl, mse = distillation_loss(s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight, cfg.hidden_distill_layers)
-                loss = (1 - cfg.distill_weight) * s_out.loss + cfg.distill_weight * kl + cfg.hidden_distill_weight * mse
+                weights, gold_loss = None, s_out.loss
+                if cfg.source_loss_weight != 1.0:
+                    weights = role_token_weights(batch["labels"], t_out.logits, SOURCE_LABELS, cfg.source_loss_weight)
+                    gold_loss = weighted_cross_entropy(s_out.logits, batch["labels"], weights)
+                kl, mse = distillation_loss(
+                    s_out, t_out, batch["attention_mask"], cfg.distill_temperature, cfg.hidden_distill_weight,
+                    cfg.hidden_distill_layers, weights,
+                )
+                loss = (1 - cfg.distill_weight) * gold_loss + cfg.distill_weight * kl + cfg.hidden_distill_weight * mse
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
