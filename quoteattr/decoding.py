@@ -343,8 +343,8 @@ def coordinated_scores(text: str, pairs: Sequence[MarkPair], scores: Sequence[fl
     Quoted fragments joined only by a comma or a coordinator ("described ties as
     “warm” and “open”") are either all one speaker's words or all scare quotes:
     in PolNeAR train all 57 such neighbouring pairs are labelled alike (48 both
-    quoted, 9 both not; dev: 11, all quoted), while
-    the tagger, reading one-word fragments, can score them far apart.
+    quoted, 9 both not; dev: 11, all quoted), while the tagger, reading
+    one-word fragments, can score them far apart.
     """
     out = list(scores)
     k = 0

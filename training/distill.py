@@ -80,9 +80,10 @@ def role_token_weights(labels: Any, teacher_logits: Any, label_ids: Sequence[int
     """Per-token loss weights: ``weight`` where the gold label or the teacher's
     likeliest label is one of ``label_ids`` (e.g. B/I-SOURCE), 1 elsewhere.
 
-    The student's largest loss against its teacher is in Source spans; this
-    spends more of its capacity there. Teacher labels count too, so a span the
-    teacher tags but the gold misses still pulls.
+    Students trail their teacher most on Source spans; this spends more of
+    their capacity there. Teacher labels count too, so a span the teacher tags
+    but the gold misses still pulls. Measured once (RESULTS.md, session 11):
+    weight 2 bought Source recall with precision.
     """
     import torch
 
