@@ -97,7 +97,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, help="windows per forward pass (default: the pipeline's, 8; 1 with --int8)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--int8", action="store_true", help="dynamic int8 quantised encoder")
-    parser.add_argument("--fast", action="store_true", help="the shipped fast model (4-layer distilled student, int8)")
+    parser.add_argument("--fast", action="store_true", help="the shipped fast model (5-layer distilled student, int8)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes, each with its share of the CPUs (default 1: one process); "
                              "the bare encoder is then timed in as many workers over the same tasks")
